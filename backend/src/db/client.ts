@@ -1,0 +1,177 @@
+// The connection utility: one `Db` type for three drivers, chosen from DATABASE_URL (DESIGN.md §4).
+import { mkdirSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { Pool as NeonPool, neonConfig } from "@neondatabase/serverless";
+import { drizzle as drizzleNeon } from "drizzle-orm/neon-serverless";
+import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import type { Assume } from "drizzle-orm/utils";
+import pg from "pg";
+import ws from "ws";
+import { BACKEND_DIR, ConfigError, DATABASE_URL_FORMAT, type Driver, databaseUrl } from "../env.ts";
+import { acquireDirectoryLock } from "./lock.ts";
+import * as schema from "./schema.ts";
+
+export type Schema = typeof schema;
+
+/** What the three drivers' raw `execute()` results have in common: the rows. */
+export interface RowsResultHKT extends PgQueryResultHKT {
+  type: RowsResult<Assume<this["row"], Record<string, unknown>>>;
+}
+type RowsResult<Row> = { rows: Row[] };
+
+/** The database handle every module uses, whatever the driver. */
+export type Db = PgDatabase<RowsResultHKT, Schema>;
+
+export interface Database {
+  db: Db;
+  driver: Driver;
+  /** Where the data lives, safe to log (the password is masked). */
+  target: string;
+  /** Closes the pool or the embedded database and releases its lock. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface ConnectionOptions {
+  /** DATABASE_URL: unset for the embedded database in `dataDir`. */
+  url?: string | undefined;
+  /** DATABASE_DRIVER: overrides the choice made from the URL. */
+  driver?: Driver | undefined;
+  /** DATA_DIR: where the embedded database lives when `url` is unset. */
+  dataDir: string;
+  /** DATABASE_POOL_MAX: connections per pool (pg and neon). */
+  poolMax?: number | undefined;
+  /** Called when an idle pooled connection fails (the server restarted, the network dropped). */
+  onPoolError?: ((error: Error) => void) | undefined;
+}
+
+/** Where to connect: an embedded database (a directory, or memory) or a server URL. */
+export type Connection =
+  | { driver: "pglite"; dataDir: string | null }
+  | { driver: "pg" | "neon"; url: string };
+
+const NEON_HOST = /\.neon\.tech$/i;
+
+/** Decides the driver and target from the options, without connecting. */
+export function resolveConnection(options: ConnectionOptions): Connection {
+  const { url, driver } = options;
+  if (url !== undefined && !databaseUrl.safeParse(url).success) {
+    throw new ConfigError(`Invalid configuration: DATABASE_URL: ${DATABASE_URL_FORMAT}`);
+  }
+  const embedded =
+    url === undefined
+      ? resolve(options.dataDir, "pglite")
+      : url === "memory://"
+        ? null
+        : url.startsWith("file:")
+          ? resolvePath(url.slice("file:".length))
+          : undefined;
+
+  if (embedded !== undefined) {
+    if (driver && driver !== "pglite") {
+      throw new ConfigError(
+        `Invalid configuration: DATABASE_DRIVER: "${driver}" needs DATABASE_URL to be a postgres:// URL`,
+      );
+    }
+    return { driver: "pglite", dataDir: embedded };
+  }
+  const serverUrl = url as string;
+  if (driver === "pglite") {
+    throw new ConfigError(
+      'Invalid configuration: DATABASE_DRIVER: "pglite" needs DATABASE_URL unset, memory:// or file:<path>',
+    );
+  }
+  return {
+    driver: driver ?? (NEON_HOST.test(new URL(serverUrl).hostname) ? "neon" : "pg"),
+    url: serverUrl,
+  };
+}
+
+function resolvePath(path: string): string {
+  const plain = path.replace(/^\/\/(?=\/)/, ""); // file:///abs/path and file:/abs/path alike
+  return isAbsolute(plain) ? plain : resolve(BACKEND_DIR, plain);
+}
+
+/** The URL with its password masked, for logs and messages. */
+export function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "***";
+  return parsed.toString();
+}
+
+/** Describes a connection for the start-up line: driver and where, never a password. */
+export function describeConnection(connection: Connection): string {
+  if (connection.driver === "pglite") {
+    return `PGlite (embedded) ${connection.dataDir ? `at ${connection.dataDir}` : "in memory"}`;
+  }
+  const name =
+    connection.driver === "neon" ? "Neon serverless (WebSocket)" : "Postgres (node-postgres)";
+  return `${name} at ${redactUrl(connection.url)}`;
+}
+
+/** Opens the database the options point at. The caller must `close()` it. */
+export async function openDatabase(options: ConnectionOptions): Promise<Database> {
+  const connection = resolveConnection(options);
+  const target = describeConnection(connection);
+  const poolConfig = { max: options.poolMax ?? 10 };
+
+  switch (connection.driver) {
+    case "pglite": {
+      const { dataDir } = connection;
+      let releaseLock = () => {};
+      if (dataDir) {
+        mkdirSync(dirname(dataDir), { recursive: true });
+        releaseLock = acquireDirectoryLock(dataDir);
+      }
+      let client: PGlite;
+      try {
+        client = await PGlite.create({
+          ...(dataDir ? { dataDir } : {}),
+          extensions: { pg_trgm, btree_gin },
+        });
+      } catch (error) {
+        releaseLock();
+        throw error;
+      }
+      const db = drizzlePglite({ client, schema }) as unknown as Db;
+      return {
+        db,
+        driver: "pglite",
+        target,
+        close: once(async () => {
+          try {
+            await client.close();
+          } finally {
+            releaseLock();
+          }
+        }),
+      };
+    }
+    case "pg": {
+      const pool = new pg.Pool({ connectionString: connection.url, ...poolConfig });
+      pool.on("error", (error) => options.onPoolError?.(error));
+      const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
+      return { db, driver: "pg", target, close: once(() => pool.end()) };
+    }
+    case "neon": {
+      // Node 20 has no global WebSocket; Node 22+ does, and the driver then uses it.
+      if (typeof globalThis.WebSocket === "undefined") neonConfig.webSocketConstructor = ws;
+      const pool = new NeonPool({ connectionString: connection.url, ...poolConfig });
+      pool.on("error", (error: Error) => options.onPoolError?.(error));
+      const db = drizzleNeon({ client: pool, schema }) as unknown as Db;
+      return { db, driver: "neon", target, close: once(() => pool.end()) };
+    }
+  }
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= fn();
+    return done;
+  };
+}

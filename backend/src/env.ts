@@ -1,0 +1,105 @@
+// The only module that reads process.env. Everything else receives a typed, validated `Env`.
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { config as loadDotenv } from "dotenv";
+import { z } from "zod";
+
+/** The backend package directory: relative paths in the configuration are resolved from here. */
+export const BACKEND_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+export const DRIVERS = ["pglite", "pg", "neon"] as const;
+export type Driver = (typeof DRIVERS)[number];
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** Thrown for a bad configuration value. Its message is one line and never contains a value. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export const DATABASE_URL_FORMAT =
+  "must be postgres://user:password@host:port/database, memory:// or file:<path> (or unset for the embedded database)";
+
+/** memory://, file:<path> (PGlite), or a postgres:// / postgresql:// URL with a host. */
+export const databaseUrl = z.string().refine(
+  (value) => {
+    if (value === "memory://" || value.startsWith("file:")) return true;
+    if (!URL.canParse(value)) return false;
+    const url = new URL(value);
+    return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+  },
+  // Never echo the value: it may hold a password.
+  DATABASE_URL_FORMAT,
+);
+
+const commaList = z.string().transform((s) =>
+  s
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  DATA_DIR: z.string().min(1).default("data"),
+  DATABASE_URL: databaseUrl.optional(),
+  DATABASE_DRIVER: z.enum(DRIVERS).optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  BETTER_AUTH_URL: z.url().optional(),
+  TRUSTED_ORIGINS: commaList.pipe(z.array(z.url())).default(["http://localhost:3000"]),
+});
+
+export type Env = Omit<z.infer<typeof envSchema>, "DATA_DIR" | "BETTER_AUTH_URL"> & {
+  /** Absolute path of the directory for local state (the PGlite database, the dev auth secret). */
+  DATA_DIR: string;
+  BETTER_AUTH_URL: string;
+};
+
+/** Formats the first problem as "NAME: what is wrong", without the offending value. */
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const name = issue?.path.join(".") || "environment";
+  return `${name}: ${issue?.message ?? "is invalid"}`;
+}
+
+/** Validates a set of variables (process.env by default). Throws ConfigError on a bad value. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty value means "not set", as in most .env loaders.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = envSchema.safeParse(present);
+  if (!result.success)
+    throw new ConfigError(`Invalid configuration: ${describeIssue(result.error)}`);
+  const env = result.data;
+  if (env.NODE_ENV === "production" && !env.BETTER_AUTH_SECRET) {
+    throw new ConfigError(
+      "Invalid configuration: BETTER_AUTH_SECRET: is required in production (at least 32 random characters)",
+    );
+  }
+  return {
+    ...env,
+    DATA_DIR: isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(BACKEND_DIR, env.DATA_DIR),
+    BETTER_AUTH_URL: env.BETTER_AUTH_URL ?? `http://localhost:${env.PORT}`,
+  };
+}
+
+/** Loads backend/.env when present (real environment variables win), then validates. */
+export function loadEnv(): Env {
+  const dotenvPath = resolve(BACKEND_DIR, ".env");
+  if (existsSync(dotenvPath)) loadDotenv({ path: dotenvPath, quiet: true });
+  return parseEnv(process.env);
+}
+
+/** Test-only settings: the Postgres server to run the suite against (unset: PGlite in memory). */
+export function loadTestEnv(): { TEST_DATABASE_URL?: string | undefined } {
+  const result = z
+    .object({ TEST_DATABASE_URL: databaseUrl.optional() })
+    .safeParse({ TEST_DATABASE_URL: process.env.TEST_DATABASE_URL || undefined });
+  if (!result.success)
+    throw new ConfigError(`Invalid configuration: ${describeIssue(result.error)}`);
+  return result.data;
+}

@@ -1,0 +1,79 @@
+// Entry point: read the configuration, open and migrate the database, serve, shut down cleanly.
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.ts";
+import { type Database, describeConnection, openDatabase, resolveConnection } from "./db/client.ts";
+import { DatabaseLockedError } from "./db/lock.ts";
+import { migrate } from "./db/migrate.ts";
+import { ConfigError, loadEnv } from "./env.ts";
+import { createLogger } from "./lib/logger.ts";
+
+// A request still running this long after SIGTERM is abandoned so the process can exit.
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const startedAt = performance.now();
+let database: Database | undefined;
+
+try {
+  const env = loadEnv();
+  const logger = createLogger(env);
+  const connectionOptions = {
+    url: env.DATABASE_URL,
+    driver: env.DATABASE_DRIVER,
+    dataDir: env.DATA_DIR,
+    poolMax: env.DATABASE_POOL_MAX,
+    onPoolError: (error: Error) => logger.warn({ err: error }, "idle database connection failed"),
+  };
+  let applied: number;
+  try {
+    database = await openDatabase(connectionOptions);
+    applied = await migrate(database.db);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof DatabaseLockedError) throw error;
+    // Unreachable server, wrong credentials, missing database: say which database, not a stack.
+    const target = describeConnection(resolveConnection(connectionOptions));
+    throw new ConfigError(`Cannot open the database (${target}): ${(error as Error).message}`);
+  }
+  const app = createApp({ database, logger });
+  const openDb = database;
+
+  const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
+    const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
+    const schema = applied ? `applied ${applied} migration(s)` : "schema up to date";
+    const ms = Math.round(performance.now() - startedAt);
+    logger.info(
+      `Todo API on http://${host}:${info.port} using ${openDb.target}; ${schema}; ready in ${ms} ms`,
+    );
+  });
+
+  server.on("error", async (error: NodeJS.ErrnoException) => {
+    const reason =
+      error.code === "EADDRINUSE" ? `port ${env.PORT} is already in use (set PORT)` : error.message;
+    console.error(`Cannot start the Todo API: ${reason}`);
+    await openDb.close();
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: closing the server and the database`);
+    setTimeout(() => {
+      logger.warn("requests still running after the grace period; exiting anyway");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    server.close(async () => {
+      await openDb.close();
+      logger.info("stopped");
+      process.exit(0);
+    });
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+} catch (error) {
+  // Start-up failures a user can fix get one plain line; anything else keeps its stack.
+  const known = error instanceof ConfigError || error instanceof DatabaseLockedError;
+  console.error(known ? (error as Error).message : error);
+  await database?.close().catch(() => {});
+  process.exit(1);
+}
