@@ -133,26 +133,30 @@ const tag = z
   .max(TAG_MAX, `a tag has at most ${TAG_MAX} characters`)
   .refine((s) => !CONTROL_CHARS.test(s), "a tag cannot contain control characters");
 
+// Refinements are callbacks, not schemas: drizzle-zod then keeps each column's optional/nullable.
 const taskFields = {
-  title: z
-    .string()
-    .trim()
-    .min(1, "title is required")
-    .max(TITLE_MAX, `title has at most ${TITLE_MAX} characters`)
-    .refine((s) => !CONTROL_CHARS.test(s), "title cannot contain control characters"),
-  description: z
-    .string()
-    .max(DESCRIPTION_MAX, `description has at most ${DESCRIPTION_MAX} characters`)
-    .refine(
-      (s) => !CONTROL_CHARS_EXCEPT_LINE_BREAKS.test(s),
-      "description cannot contain control characters other than tab and line breaks",
-    ),
-  due_at: isoDateTime.nullable(),
-  tags: z
-    .array(tag)
-    .max(TAGS_MAX, `at most ${TAGS_MAX} tags`)
-    .transform((list) => [...new Set(list)]),
-  position: z.number().finite(),
+  title: () =>
+    z
+      .string()
+      .trim()
+      .min(1, "title is required")
+      .max(TITLE_MAX, `title has at most ${TITLE_MAX} characters`)
+      .refine((s) => !CONTROL_CHARS.test(s), "title cannot contain control characters"),
+  description: () =>
+    z
+      .string()
+      .max(DESCRIPTION_MAX, `description has at most ${DESCRIPTION_MAX} characters`)
+      .refine(
+        (s) => !CONTROL_CHARS_EXCEPT_LINE_BREAKS.test(s),
+        "description cannot contain control characters other than tab and line breaks",
+      ),
+  due_at: () => isoDateTime,
+  tags: () =>
+    z
+      .array(tag)
+      .max(TAGS_MAX, `at most ${TAGS_MAX} tags`)
+      .transform((list) => [...new Set(list)]),
+  position: () => z.number().finite(),
 } as const;
 
 /**
@@ -168,10 +172,10 @@ const serverOwned = {
 } as const;
 
 export const selectTaskSchema = createSelectSchema(tasks, {
-  completed_at: isoDateTime.nullable(),
-  due_at: isoDateTime.nullable(),
-  created_at: isoDateTime,
-  updated_at: isoDateTime,
+  completed_at: () => isoDateTime,
+  due_at: () => isoDateTime,
+  created_at: () => isoDateTime,
+  updated_at: () => isoDateTime,
 });
 
 /** A new task from a client: title required, everything else optional, unknown keys refused. */
@@ -193,8 +197,8 @@ const email = z
 
 export const selectUserSchema = createSelectSchema(users);
 export const insertUserSchema = createInsertSchema(users, {
-  email,
-  name: z.string().trim().min(1).max(100),
+  email: () => email,
+  name: () => z.string().trim().min(1).max(100),
 })
   .omit({ id: true, email_verified: true, created_at: true, updated_at: true })
   .strict();

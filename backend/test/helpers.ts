@@ -1,0 +1,89 @@
+// Shared test helpers: real databases only (PGlite in memory, or this run's Postgres database).
+import { randomBytes, randomUUID } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { type Database, type Db, openDatabase } from "../src/db/client.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { type NewUser, type User, users } from "../src/db/schema.ts";
+import { databaseUrlFor } from "./global-setup.ts";
+
+/** This run's Postgres server, or null when the suite runs on PGlite. */
+export const postgres = inject("postgres");
+
+/** Which database this run uses, for test names. */
+export const databaseKind = postgres ? "Postgres" : "PGlite";
+
+/**
+ * A migrated database for one test file: a fresh in-memory PGlite, or a new pool on this run's
+ * Postgres database (shared by the files of the run, so tests make their own users).
+ */
+export async function openTestDatabase(): Promise<Database> {
+  if (postgres) return openDatabase({ url: postgres.runUrl, dataDir: "unused", poolMax: 5 });
+  const database = await openDatabase({ url: "memory://", dataDir: "unused" });
+  await migrate(database.db);
+  return database;
+}
+
+/**
+ * An empty database (no migrations) of its own: a new Postgres database on the test server,
+ * dropped by `drop()`, or a fresh in-memory PGlite.
+ */
+export async function createEmptyDatabase(): Promise<{
+  url: string;
+  drop: () => Promise<void>;
+}> {
+  if (!postgres) return { url: "memory://", drop: async () => {} };
+  const name = `${postgres.prefix}_${randomBytes(4).toString("hex")}`;
+  await adminQuery(`create database "${name}"`);
+  return {
+    url: databaseUrlFor(postgres.adminUrl, name),
+    drop: () => adminQuery(`drop database if exists "${name}" with (force)`),
+  };
+}
+
+async function adminQuery(text: string): Promise<void> {
+  if (!postgres) throw new Error("no Postgres server in this run");
+  const client = new pg.Client({ connectionString: postgres.adminUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** An email no other test uses, so tests sharing a database never collide. */
+export function uniqueEmail(label = "user"): string {
+  return `${label}-${randomUUID()}@example.test`;
+}
+
+export async function createUser(db: Db, fields: Partial<NewUser> = {}): Promise<User> {
+  const email = fields.email ?? uniqueEmail();
+  const [user] = await db
+    .insert(users)
+    .values({ name: email.split("@")[0] ?? "user", ...fields, email })
+    .returning();
+  if (!user) throw new Error("insert returned no row");
+  return user;
+}
+
+/** The Postgres error code (SQLSTATE) behind a failed Drizzle query, whatever the driver. */
+export function sqlState(error: unknown): string | undefined {
+  let current: unknown = error;
+  while (current && typeof current === "object") {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Runs `fn` and returns the SQLSTATE it failed with; fails the test if it succeeded. */
+export async function rejectsWithSqlState(fn: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await fn();
+  } catch (error) {
+    return sqlState(error);
+  }
+  throw new Error("expected the database to refuse the query, but it succeeded");
+}

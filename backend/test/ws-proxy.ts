@@ -1,0 +1,41 @@
+// A WebSocket-to-TCP proxy: the protocol Neon's proxy speaks. The Neon driver opens
+// ws://127.0.0.1:<port>/v2?address=host:port and sends raw Postgres wire bytes in binary messages;
+// the proxy forwards them to the TCP server and back. It lets the Neon driver run, for real,
+// against the test Postgres server.
+import { type AddressInfo, connect } from "node:net";
+import { WebSocketServer } from "ws";
+
+export interface WsProxy {
+  port: number;
+  /** How many WebSocket connections it has accepted (proves traffic went through it). */
+  connections: () => number;
+  close: () => Promise<void>;
+}
+
+export async function startWsProxy(): Promise<WsProxy> {
+  const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  let connections = 0;
+  server.on("connection", (socket, request) => {
+    connections++;
+    const address = new URL(request.url ?? "/", "ws://proxy").searchParams.get("address") ?? "";
+    const [host = "", port = "5432"] = address.split(":");
+    const tcp = connect({ host, port: Number(port) });
+    // Bytes may arrive before the TCP connection is up; net.Socket buffers writes until then.
+    socket.on("message", (data: Buffer) => tcp.write(data));
+    tcp.on("data", (data) => socket.send(data));
+    socket.on("close", () => tcp.end());
+    tcp.on("close", () => socket.close());
+    tcp.on("error", () => socket.terminate());
+    socket.on("error", () => tcp.destroy());
+  });
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }),
+  };
+}
