@@ -7,6 +7,6 @@ export default defineConfig({
     // Opening PGlite (a WebAssembly Postgres) and spawning servers takes seconds, not milliseconds.
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ["default", "./test/no-skips-reporter.ts"],
+    reporters: ["default", "./test/summary-reporter.ts"],
   },
 });

@@ -40,6 +40,16 @@ const commaList = z.string().transform((s) =>
     .filter(Boolean),
 );
 
+/** A web origin (scheme, host, optional port), as browsers send in the Origin header. */
+const origin = z
+  .string()
+  .refine((value) => {
+    if (!URL.canParse(value)) return false;
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.pathname === "/" && !url.search && !url.hash;
+  }, "must be an origin such as https://todo.example.com (scheme and host, no path)")
+  .transform((value) => new URL(value).origin);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -51,8 +61,11 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   BETTER_AUTH_URL: z.url().optional(),
-  TRUSTED_ORIGINS: commaList.pipe(z.array(z.url())).default(["http://localhost:3000"]),
+  TRUSTED_ORIGINS: commaList.pipe(z.array(origin)).default(["http://localhost:3000"]),
 });
+
+/** Every variable the backend reads (documented in backend/.env.example). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
 
 export type Env = Omit<z.infer<typeof envSchema>, "DATA_DIR" | "BETTER_AUTH_URL"> & {
   /** Absolute path of the directory for local state (the PGlite database, the dev auth secret). */

@@ -1,0 +1,161 @@
+// The real entry point, as `npm start` runs it: a separate process, real HTTP, real signals.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { postgres } from "../test/helpers.ts";
+import { BACKEND_DIR } from "./env.ts";
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  /** The start-up line the server printed. */
+  line: string;
+  output: () => string;
+}
+
+const children: ChildProcess[] = [];
+
+/** Spawns the server with exactly these variables (a developer's backend/.env cannot leak in). */
+function spawnServer(vars: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    NODE_ENV: "development",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LOG_LEVEL: "info",
+    DATABASE_URL: "",
+    DATABASE_DRIVER: "",
+    BETTER_AUTH_SECRET: "",
+    ...vars,
+  };
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    cwd: BACKEND_DIR,
+    env,
+  });
+  children.push(child);
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function startServer(vars: Record<string, string>): Promise<Running> {
+  const { child, output, exited } = spawnServer(vars);
+  const started = new Promise<Running>((resolve) => {
+    const check = () => {
+      const line = output()
+        .split("\n")
+        .find((l) => l.includes("Todo API on http://"));
+      const url = line?.match(/http:\/\/[\d.]+:\d+/)?.[0];
+      if (line && url) resolve({ child, url, line, output });
+      else setTimeout(check, 25);
+    };
+    check();
+  });
+  const failed = exited.then((code) => {
+    throw new Error(`server exited with ${code} before it was ready:\n${output()}`);
+  });
+  return Promise.race([started, failed]);
+}
+
+async function stop(server: Running, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) =>
+    server.child.on("exit", (code) => resolve(code)),
+  );
+  server.child.kill(signal);
+  return exited;
+}
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+describe("the server on the embedded database", () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "todo-server-"));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("starts on a new data directory, prints one line with URL and database, and is ready", async () => {
+    const server = await startServer({ DATA_DIR: dataDir });
+    expect(server.line).toContain(`using PGlite (embedded) at ${join(dataDir, "pglite")}`);
+    expect(server.line).toContain("applied 2 migration(s)");
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ok", database: "pglite" });
+    expect(existsSync(join(dataDir, "pglite.lock"))).toBe(true);
+
+    // A second backend on the same directory is refused, in one line, and the first carries on.
+    const second = spawnServer({ DATA_DIR: dataDir });
+    expect(await second.exited).toBe(1);
+    expect(second.output().trim()).toBe(
+      `The embedded database at ${join(dataDir, "pglite")} is in use by process ${server.child.pid}. ` +
+        "Stop that process first, or set DATABASE_URL to a Postgres server to run several backends.",
+    );
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+
+    expect(await stop(server, "SIGTERM")).toBe(0);
+    expect(server.output()).toContain("SIGTERM: closing the server and the database");
+    expect(existsSync(join(dataDir, "pglite.lock"))).toBe(false);
+  });
+
+  it("restarts on the existing directory without migrating again, and stops on SIGINT", async () => {
+    const server = await startServer({ DATA_DIR: dataDir });
+    expect(server.line).toContain("schema up to date");
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    expect(await stop(server, "SIGINT")).toBe(0);
+  });
+});
+
+describe("the server refuses a bad start with one clear line", () => {
+  it.each([
+    [{ PORT: "eighty" }, /^Invalid configuration: PORT: .+$/],
+    [
+      { DATABASE_URL: "postgres://admin:hunter2@:5432/todo" },
+      /^Invalid configuration: DATABASE_URL: must be postgres:\/\/.+$/,
+    ],
+    [
+      { NODE_ENV: "production" },
+      /^Invalid configuration: BETTER_AUTH_SECRET: is required in production.*$/,
+    ],
+    [
+      { DATABASE_URL: "postgres://admin:hunter2@127.0.0.1:1/todo" },
+      /^Cannot open the database \(Postgres \(node-postgres\) at postgres:\/\/admin:\*\*\*@127\.0\.0\.1:1\/todo\): .*ECONNREFUSED.*$/,
+    ],
+  ])("%o", async (vars, message) => {
+    const { exited, output } = spawnServer({
+      DATA_DIR: join(tmpdir(), "todo-never-created"),
+      ...vars,
+    });
+    expect(await exited).toBe(1);
+    expect(output().trim()).toMatch(message);
+    expect(output().trim().split("\n")).toHaveLength(1);
+    expect(output()).not.toContain("hunter2");
+  });
+});
+
+describe.skipIf(!postgres)("the server on a Postgres server", () => {
+  it("uses node-postgres for a postgres:// URL, is ready, and stops cleanly", async () => {
+    const url = postgres?.runUrl ?? "";
+    const server = await startServer({ DATABASE_URL: url });
+    expect(server.line).toContain("using Postgres (node-postgres) at postgres://");
+    expect(server.line).toContain("schema up to date");
+    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({
+      status: "ok",
+      database: "pg",
+    });
+    expect(await stop(server)).toBe(0);
+  });
+});
