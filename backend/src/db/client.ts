@@ -55,6 +55,7 @@ export type Connection =
   | { driver: "pg" | "neon"; url: string };
 
 const NEON_HOST = /\.neon\.tech$/i;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Decides the driver and target from the options, without connecting. */
 export function resolveConnection(options: ConnectionOptions): Connection {
@@ -62,22 +63,14 @@ export function resolveConnection(options: ConnectionOptions): Connection {
   if (url !== undefined && !databaseUrl.safeParse(url).success) {
     throw new ConfigError(`Invalid configuration: DATABASE_URL: ${DATABASE_URL_FORMAT}`);
   }
-  const embedded =
-    url === undefined
-      ? resolve(options.dataDir, "pglite")
-      : url === "memory://"
-        ? null
-        : url.startsWith("file:")
-          ? resolvePath(url.slice("file:".length))
-          : undefined;
-
+  const embedded = embeddedDatabase(url, options.dataDir);
   if (embedded !== undefined) {
     if (driver && driver !== "pglite") {
       throw new ConfigError(
         `Invalid configuration: DATABASE_DRIVER: "${driver}" needs DATABASE_URL to be a postgres:// URL`,
       );
     }
-    return { driver: "pglite", dataDir: embedded };
+    return { driver: "pglite", ...embedded };
   }
   const serverUrl = url as string;
   if (driver === "pglite") {
@@ -89,6 +82,17 @@ export function resolveConnection(options: ConnectionOptions): Connection {
     driver: driver ?? (NEON_HOST.test(new URL(serverUrl).hostname) ? "neon" : "pg"),
     url: serverUrl,
   };
+}
+
+/** Where an embedded database lives (null: in memory), or undefined for a server URL. */
+function embeddedDatabase(
+  url: string | undefined,
+  dataDir: string,
+): { dataDir: string | null } | undefined {
+  if (url === undefined) return { dataDir: resolve(dataDir, "pglite") };
+  if (url === "memory://") return { dataDir: null };
+  if (url.startsWith("file:")) return { dataDir: resolvePath(url.slice("file:".length)) };
+  return undefined;
 }
 
 function resolvePath(path: string): string {
@@ -117,7 +121,8 @@ export function describeConnection(connection: Connection): string {
 export async function openDatabase(options: ConnectionOptions): Promise<Database> {
   const connection = resolveConnection(options);
   const target = describeConnection(connection);
-  const poolConfig = { max: options.poolMax ?? 10 };
+  // Without a connect timeout, a server that drops packets would hang start-up and requests forever.
+  const poolConfig = { max: options.poolMax ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS };
 
   switch (connection.driver) {
     case "pglite": {
@@ -137,7 +142,7 @@ export async function openDatabase(options: ConnectionOptions): Promise<Database
         releaseLock();
         throw error;
       }
-      const db = drizzlePglite({ client, schema }) as unknown as Db;
+      const db: Db = drizzlePglite({ client, schema });
       return {
         db,
         driver: "pglite",
@@ -154,7 +159,7 @@ export async function openDatabase(options: ConnectionOptions): Promise<Database
     case "pg": {
       const pool = new pg.Pool({ connectionString: connection.url, ...poolConfig });
       pool.on("error", (error) => options.onPoolError?.(error));
-      const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
+      const db: Db = drizzleNodePg({ client: pool, schema });
       return { db, driver: "pg", target, close: once(() => pool.end()) };
     }
     case "neon": {
@@ -162,7 +167,7 @@ export async function openDatabase(options: ConnectionOptions): Promise<Database
       if (typeof globalThis.WebSocket === "undefined") neonConfig.webSocketConstructor = ws;
       const pool = new NeonPool({ connectionString: connection.url, ...poolConfig });
       pool.on("error", (error: Error) => options.onPoolError?.(error));
-      const db = drizzleNeon({ client: pool, schema }) as unknown as Db;
+      const db: Db = drizzleNeon({ client: pool, schema });
       return { db, driver: "neon", target, close: once(() => pool.end()) };
     }
   }
