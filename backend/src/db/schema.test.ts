@@ -365,6 +365,8 @@ describe("Zod schemas derived from the tables", () => {
 
   it.each([
     ["missing", {}],
+    ["empty", { title: "" }],
+    ["blank", { title: " \t " }],
     ["201 characters", { title: "x".repeat(201) }],
     ["with a NUL byte", { title: "a\u0000b" }],
     ["with a line break", { title: "a\nb" }],
