@@ -1,35 +1,24 @@
-import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseKind, openTestDatabase } from "../test/helpers.ts";
-import { createApp } from "./app.ts";
+import {
+  databaseKind,
+  openTestDatabase,
+  startTestServer,
+  type TestServer,
+} from "../test/helpers.ts";
 import type { Database } from "./db/client.ts";
-
-const logger = pino({ level: "silent" });
-
-/** Serves the app over real HTTP on a free port. */
-async function listen(database: Database): Promise<{ url: string; server: ServerType }> {
-  const app = createApp({ database, logger });
-  return new Promise((resolve) => {
-    const server = serve(
-      { fetch: app.fetch, hostname: "127.0.0.1", port: 0 },
-      (info: AddressInfo) => resolve({ url: `http://127.0.0.1:${info.port}`, server }),
-    );
-  });
-}
 
 describe(`health endpoints over HTTP (${databaseKind})`, () => {
   let database: Database;
+  let server: TestServer;
   let url: string;
-  let server: ServerType;
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    ({ url, server } = await listen(database));
+    server = await startTestServer(database);
+    url = server.url;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     await database.close();
   });
 
@@ -63,7 +52,8 @@ describe(`health endpoints over HTTP (${databaseKind})`, () => {
 describe(`readiness when the database is gone (${databaseKind})`, () => {
   it("GET /readyz answers 503 problem+json, with no driver error in it", async () => {
     const database = await openTestDatabase();
-    const { url, server } = await listen(database);
+    const server = await startTestServer(database);
+    const { url } = server;
     try {
       await database.close();
       const response = await fetch(`${url}/readyz`);
@@ -79,7 +69,7 @@ describe(`readiness when the database is gone (${databaseKind})`, () => {
       // The process itself is still up.
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
   });
 });

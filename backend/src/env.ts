@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { config as loadDotenv } from "dotenv";
+import proxyaddr from "proxy-addr";
 import { z } from "zod";
 
 /** The backend package directory: relative paths in the configuration are resolved from here. */
@@ -50,6 +51,19 @@ const origin = z
   }, "must be an origin such as https://todo.example.com (scheme and host, no path)")
   .transform((value) => new URL(value).origin);
 
+const seconds = (fallback: number) => z.coerce.number().int().min(1).max(86_400).default(fallback);
+const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+
+/** Proxies whose X-Forwarded-For is believed, in proxy-addr's syntax (Express's trust proxy). */
+const trustedProxy = commaList.refine((list) => {
+  try {
+    proxyaddr.compile(list);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a comma-separated list of IP addresses, CIDR ranges, or "loopback", "linklocal", "uniquelocal"');
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -62,6 +76,17 @@ const envSchema = z.object({
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   BETTER_AUTH_URL: z.url().optional(),
   TRUSTED_ORIGINS: commaList.pipe(z.array(origin)).default(["http://localhost:3000"]),
+  TRUSTED_PROXY: trustedProxy.default([]),
+  RATE_LIMIT_ENABLED: z
+    .enum(["true", "false"], 'must be "true" or "false"')
+    .transform((v) => v === "true")
+    .default(true),
+  AUTH_RATE_LIMIT_MAX: count(100),
+  AUTH_RATE_LIMIT_WINDOW: seconds(60),
+  SIGN_IN_RATE_LIMIT_MAX: count(10),
+  SIGN_IN_RATE_LIMIT_WINDOW: seconds(60),
+  SIGN_IN_FAILURES_MAX: count(5),
+  SIGN_IN_FAILURES_WINDOW: seconds(900),
 });
 
 /** Every variable the backend reads (documented in backend/.env.example). */

@@ -1,6 +1,7 @@
 // Entry point: read the configuration, open and migrate the database, serve, shut down cleanly.
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
+import { resolveAuthSecret } from "./auth/secret.ts";
 import { type Database, describeConnection, openDatabase, resolveConnection } from "./db/client.ts";
 import { DatabaseLockedError } from "./db/lock.ts";
 import { migrate } from "./db/migrate.ts";
@@ -33,7 +34,8 @@ try {
     const target = describeConnection(resolveConnection(connectionOptions));
     throw new ConfigError(`Cannot open the database (${target}): ${(error as Error).message}`);
   }
-  const app = createApp({ database, logger });
+  const config = { ...env, secret: resolveAuthSecret(env, logger) };
+  const app = createApp({ database, logger, config });
   const openDb = database;
 
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {

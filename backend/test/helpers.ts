@@ -1,10 +1,15 @@
 // Shared test helpers: real databases only (PGlite in memory, or this run's Postgres database).
 import { randomBytes, randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 import pg from "pg";
+import { pino } from "pino";
 import { inject } from "vitest";
+import { type AppConfig, createApp } from "../src/app.ts";
 import { type Database, type Db, openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { type NewUser, type User, users } from "../src/db/schema.ts";
+import { parseEnv } from "../src/env.ts";
 import { databaseUrlFor } from "./global-setup.ts";
 
 /** This run's Postgres server, or null when the suite runs on PGlite. */
@@ -86,4 +91,42 @@ export async function rejectsWithSqlState(fn: () => Promise<unknown>): Promise<s
     return sqlState(error);
   }
   throw new Error("expected the database to refuse the query, but it succeeded");
+}
+
+/** The web app's origin in tests: trusted by default, so tests send it as Better Auth requires. */
+export const APP_ORIGIN = "http://localhost:3000";
+
+/**
+ * The app's configuration for tests: defaults, a fixed secret, and rate limits off unless a test
+ * turns them on (the rate-limit tests do).
+ */
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    ...parseEnv({ NODE_ENV: "test", RATE_LIMIT_ENABLED: "false" }),
+    secret: "test-secret-that-is-at-least-32-characters-long",
+    ...overrides,
+  };
+}
+
+export interface TestServer {
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** Serves the real app over HTTP on a free port, as server.ts does. */
+export async function startTestServer(
+  database: Database,
+  config = testConfig(),
+): Promise<TestServer> {
+  const app = createApp({ database, logger: pino({ level: "silent" }), config });
+  return new Promise((resolve) => {
+    const server = serve(
+      { fetch: app.fetch, hostname: "127.0.0.1", port: 0 },
+      (info: AddressInfo) =>
+        resolve({
+          url: `http://127.0.0.1:${info.port}`,
+          close: () => new Promise<void>((done) => server.close(() => done())),
+        }),
+    );
+  });
 }

@@ -19,8 +19,11 @@ const MIGRATION_LOCK_KEY = 7_106_100_001;
  * several instances starting at once take turns instead of racing to run the same DDL, and the lock
  * works through Neon's transaction-mode pooler too (a session-level lock would not).
  */
+/** The committed migrations, oldest first. */
+export const readMigrations = () => readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR });
+
 export async function migrate(db: Db): Promise<number> {
-  const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR });
+  const migrations = readMigrations();
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
     await tx.execute(sql`create schema if not exists drizzle`);

@@ -1,0 +1,89 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../lib/hono-env.ts";
+import type { Logger } from "../lib/logger.ts";
+import { problem } from "../lib/problem.ts";
+import type { Auth } from "./auth.ts";
+import { CLIENT_IP_HEADER, createClientIpResolver } from "./client-ip.ts";
+import type { SignInFailures } from "./sign-in-failures.ts";
+
+// Better Auth endpoints worth one structured log line each (never with passwords, cookies, tokens).
+const AUDITED: Record<string, string> = {
+  "/api/auth/sign-up/email": "auth.sign_up",
+  "/api/auth/sign-in/email": "auth.sign_in",
+  "/api/auth/sign-out": "auth.sign_out",
+  "/api/auth/revoke-sessions": "auth.sign_out_everywhere",
+  "/api/auth/change-password": "auth.change_password",
+  "/api/auth/delete-user": "auth.delete_account",
+};
+
+/** Mounts Better Auth at /api/auth/*, with the client address, per-account limits and audit log. */
+export function authRoutes(deps: {
+  auth: Auth;
+  signInFailures: SignInFailures;
+  trustedProxies: string[];
+  logger: Logger;
+}) {
+  const clientIp = createClientIpResolver(deps.trustedProxies);
+
+  return new Hono<AppEnv>().on(["GET", "POST"], "/api/auth/*", async (c) => {
+    const { method, path } = c.req;
+    const headers = new Headers(c.req.raw.headers);
+    headers.delete(CLIENT_IP_HEADER); // only we may say who the client is
+    const ip = clientIp(c.env?.incoming);
+    if (ip) headers.set(CLIENT_IP_HEADER, ip);
+    const body = method === "POST" ? await c.req.text() : undefined;
+    const request = new Request(c.req.url, { method, headers, body });
+
+    const isSignIn = method === "POST" && path === "/api/auth/sign-in/email";
+    const email = isSignIn ? emailOf(body) : undefined;
+    if (email) {
+      const wait = await deps.signInFailures.retryAfter(email);
+      if (wait > 0) {
+        deps.logger.info(
+          { event: "auth.sign_in", outcome: "locked", email, ip },
+          "sign-in refused: too many failures",
+        );
+        const response = problem(c, 429, {
+          detail: "Too many failed sign-ins for this account. Try again later.",
+        });
+        response.headers.set("Retry-After", String(wait));
+        return response;
+      }
+    }
+
+    const response = await deps.auth.handler(request);
+
+    if (email) {
+      if (response.status === 401) await deps.signInFailures.record(email);
+      else if (response.ok) await deps.signInFailures.clear(email);
+    }
+    if (response.status === 429 && !response.headers.has("Retry-After")) {
+      response.headers.set("Retry-After", response.headers.get("X-Retry-After") ?? "60");
+    }
+    const event = method === "POST" ? AUDITED[path] : undefined;
+    if (event) {
+      deps.logger.info(
+        {
+          event,
+          outcome: response.ok ? "success" : "failure",
+          status: response.status,
+          ...(path.includes("/email") ? { email: emailOf(body) } : {}),
+          ip,
+          requestId: c.get("requestId"),
+        },
+        `${event} ${response.ok ? "succeeded" : "failed"}`,
+      );
+    }
+    return response;
+  });
+}
+
+/** The normalised email of a JSON sign-in/sign-up body, if it has one. */
+function emailOf(body: string | undefined): string | undefined {
+  try {
+    const email = (JSON.parse(body ?? "") as { email?: unknown }).email;
+    return typeof email === "string" ? email.trim().toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}

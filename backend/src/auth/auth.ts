@@ -1,0 +1,148 @@
+// Better Auth: email and password accounts, database sessions, and EdDSA JWTs for API clients.
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
+import { jwt } from "better-auth/plugins";
+import type { Db } from "../db/client.ts";
+import { accounts, jwks, rateLimits, sessions, users, verifications } from "../db/schema.ts";
+import type { Env } from "../env.ts";
+import type { Logger } from "../lib/logger.ts";
+import { CLIENT_IP_HEADER } from "./client-ip.ts";
+import { isCommonPassword, PASSWORD_MAX, PASSWORD_MIN } from "./passwords.ts";
+
+const DAY = 24 * 60 * 60;
+
+/** Everything the auth setup needs from the configuration. */
+export type AuthConfig = Pick<
+  Env,
+  | "BETTER_AUTH_URL"
+  | "TRUSTED_ORIGINS"
+  | "RATE_LIMIT_ENABLED"
+  | "AUTH_RATE_LIMIT_MAX"
+  | "AUTH_RATE_LIMIT_WINDOW"
+  | "SIGN_IN_RATE_LIMIT_MAX"
+  | "SIGN_IN_RATE_LIMIT_WINDOW"
+> & { secret: string };
+
+/** JWTs for API clients: short-lived, and the only claims are the user id (`sub`) and email. */
+export const JWT_LIFETIME = "15m";
+
+function refuseCommonPassword(password: unknown) {
+  if (typeof password === "string" && isCommonPassword(password)) {
+    throw new APIError("BAD_REQUEST", {
+      code: "PASSWORD_TOO_COMMON",
+      message:
+        "This password is on a list of commonly used passwords that attackers try first. Choose another one.",
+    });
+  }
+}
+
+const normalizeEmail = (email: unknown) =>
+  typeof email === "string" ? email.trim().toLowerCase() : email;
+
+export function createAuth({ db, config, logger }: { db: Db; config: AuthConfig; logger: Logger }) {
+  const baseURL = config.BETTER_AUTH_URL;
+  const signInRule = {
+    window: config.SIGN_IN_RATE_LIMIT_WINDOW,
+    max: config.SIGN_IN_RATE_LIMIT_MAX,
+  };
+
+  return betterAuth({
+    appName: "Todo",
+    baseURL,
+    basePath: "/api/auth",
+    secret: config.secret,
+    trustedOrigins: config.TRUSTED_ORIGINS,
+    database: drizzleAdapter(db, {
+      provider: "pg",
+      schema: {
+        users,
+        session: sessions,
+        account: accounts,
+        verification: verifications,
+        jwks,
+        rateLimit: rateLimits,
+      },
+    }),
+    user: { modelName: "users", deleteUser: { enabled: true } },
+    session: {
+      // Idle expiry: a session unused for 7 days ends; each day of use extends it. The database
+      // caps every session at 30 days after sign-in (trigger in migration 0003).
+      expiresIn: 7 * DAY,
+      updateAge: DAY,
+      // Deleting the account or changing the password needs a sign-in from the last 24 hours.
+      freshAge: DAY,
+    },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: PASSWORD_MIN,
+      maxPasswordLength: PASSWORD_MAX,
+      autoSignIn: true,
+    },
+    rateLimit: {
+      enabled: config.RATE_LIMIT_ENABLED,
+      storage: "database",
+      window: config.AUTH_RATE_LIMIT_WINDOW,
+      max: config.AUTH_RATE_LIMIT_MAX,
+      customRules: { "/sign-in/email": signInRule, "/sign-up/email": signInRule },
+    },
+    advanced: {
+      database: { generateId: "uuid" }, // ids come from Postgres' gen_random_uuid()
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      useSecureCookies: baseURL.startsWith("https:"),
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        const body = (ctx.body ?? {}) as Record<string, unknown>;
+        switch (ctx.path) {
+          case "/sign-up/email": {
+            refuseCommonPassword(body.password);
+            const email = normalizeEmail(body.email);
+            // The name is optional: default to the email's local part.
+            const name =
+              typeof body.name === "string" && body.name.trim()
+                ? body.name.trim()
+                : typeof email === "string"
+                  ? email.split("@")[0]
+                  : body.name;
+            return { context: { body: { ...body, email, name } } };
+          }
+          case "/sign-in/email":
+            return { context: { body: { ...body, email: normalizeEmail(body.email) } } };
+          case "/change-password":
+            refuseCommonPassword(body.newPassword);
+            // A new password ends every other session: whoever knew the old one is signed out.
+            return { context: { body: { ...body, revokeOtherSessions: true } } };
+          case "/reset-password":
+            refuseCommonPassword(body.newPassword);
+            return;
+        }
+      }),
+    },
+    plugins: [
+      jwt({
+        jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" } },
+        jwt: {
+          issuer: baseURL,
+          audience: baseURL,
+          expirationTime: JWT_LIFETIME,
+          definePayload: ({ user }) => ({ email: user.email }),
+        },
+      }),
+    ],
+    // Client errors (bad password, taken email) are in our audit lines; only failures are errors.
+    onAPIError: {
+      onError: (error) => {
+        if (!isAPIError(error) || error.status === "INTERNAL_SERVER_ERROR") {
+          logger.error({ err: error }, "better-auth: request failed");
+        }
+      },
+    },
+    logger: {
+      level: "warn",
+      log: (level, message, ...args) => logger[level]({ args }, `better-auth: ${message}`),
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

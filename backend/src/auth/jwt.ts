@@ -1,0 +1,92 @@
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  errors,
+  type JSONWebKeySet,
+  type JWTPayload,
+  jwtVerify,
+} from "jose";
+
+export interface TokenUser {
+  id: string;
+  email: string;
+}
+
+export class InvalidTokenError extends Error {
+  override name = "InvalidTokenError";
+}
+
+// Keys are reloaded at most this often, so tokens naming unknown keys cannot flood the database.
+const MIN_RELOAD_INTERVAL_MS = 1000;
+
+/**
+ * Verifies API tokens locally: EdDSA signature against the JWKS (cached in this process), issuer,
+ * audience and expiry. A token signed with a key newer than the cache (a new or rotated key,
+ * possibly made by another instance) reloads the keys once; no database round trip otherwise.
+ */
+export function createJwtVerifier(options: {
+  loadKeys: () => Promise<JSONWebKeySet>;
+  issuer: string;
+  audience: string;
+}) {
+  let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
+  let loadedAt = Number.NEGATIVE_INFINITY; // when the last load started
+  let reloading: Promise<void> | undefined;
+
+  /** Makes sure the cached keys were loaded at or after `time` (ms), waiting out the interval. */
+  function keysSince(time: number): Promise<void> {
+    if (loadedAt >= time) return Promise.resolve();
+    reloading ??= (async () => {
+      const wait = loadedAt + MIN_RELOAD_INTERVAL_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const started = Date.now();
+      keySet = createLocalJWKSet(await options.loadKeys());
+      loadedAt = started;
+    })().finally(() => {
+      reloading = undefined;
+    });
+    return reloading;
+  }
+
+  const verifyWith = (token: string, keys: ReturnType<typeof createLocalJWKSet>) =>
+    jwtVerify(token, keys, {
+      issuer: options.issuer,
+      audience: options.audience,
+      algorithms: ["EdDSA"], // refuses "none" and any algorithm we do not sign with
+      requiredClaims: ["sub", "exp", "iat"],
+    });
+
+  return async function verifyToken(token: string): Promise<TokenUser> {
+    let payload: JWTPayload;
+    try {
+      if (!keySet) await keysSince(0);
+      try {
+        payload = (await verifyWith(token, keySet as ReturnType<typeof createLocalJWKSet>)).payload;
+      } catch (error) {
+        if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+        // Unknown key: reload only if the token claims to be newer than our keys (and not from
+        // the future); otherwise the key does not exist.
+        const issuedAt = (decodeJwt(token).iat ?? 0) * 1000;
+        if (issuedAt <= loadedAt || issuedAt > Date.now() + 60_000) throw error;
+        await keysSince(issuedAt);
+        payload = (await verifyWith(token, keySet as ReturnType<typeof createLocalJWKSet>)).payload;
+      }
+    } catch (error) {
+      if (error instanceof errors.JOSEError) throw new InvalidTokenError(describe(error));
+      throw error; // the database failed: a 500, not a 401
+    }
+    if (typeof payload.sub !== "string" || typeof payload.email !== "string") {
+      throw new InvalidTokenError("the token has no user");
+    }
+    return { id: payload.sub, email: payload.email };
+  };
+}
+
+function describe(error: errors.JOSEError): string {
+  if (error instanceof errors.JWTExpired) return "the token has expired";
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return `the token's "${error.claim}" claim is not accepted`;
+  return "the token is not valid";
+}
+
+export type VerifyToken = ReturnType<typeof createJwtVerifier>;
