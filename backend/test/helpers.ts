@@ -10,6 +10,7 @@ import { type Database, type Db, openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { type NewUser, type User, users } from "../src/db/schema.ts";
 import { parseEnv } from "../src/env.ts";
+import type { Logger } from "../src/lib/logger.ts";
 import { databaseUrlFor } from "./global-setup.ts";
 
 /** This run's Postgres server, or null when the suite runs on PGlite. */
@@ -117,8 +118,9 @@ export interface TestServer {
 export async function startTestServer(
   database: Database,
   config = testConfig(),
+  logger: Logger = pino({ level: "silent" }),
 ): Promise<TestServer> {
-  const app = createApp({ database, logger: pino({ level: "silent" }), config });
+  const app = createApp({ database, logger, config });
   return new Promise((resolve) => {
     const server = serve(
       { fetch: app.fetch, hostname: "127.0.0.1", port: 0 },
@@ -129,4 +131,21 @@ export async function startTestServer(
         }),
     );
   });
+}
+
+/** A logger that keeps every line it writes, parsed, for tests that read the log. */
+export function captureLogger(): {
+  logger: Logger;
+  lines: Record<string, unknown>[];
+  text: () => string;
+} {
+  const raw: string[] = [];
+  const logger = pino({ level: "info" }, { write: (line: string) => void raw.push(line) });
+  return {
+    logger,
+    get lines() {
+      return raw.map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+    text: () => raw.join(""),
+  };
 }

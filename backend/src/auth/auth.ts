@@ -90,6 +90,9 @@ export function createAuth({ db, config, logger }: { db: Db; config: AuthConfig;
       database: { generateId: "uuid" }, // ids come from Postgres' gen_random_uuid()
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       useSecureCookies: baseURL.startsWith("https:"),
+      // Better Auth skips its Origin (CSRF) check when NODE_ENV=test; we want it everywhere, so the
+      // tests prove what production does.
+      disableOriginCheck: false,
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {

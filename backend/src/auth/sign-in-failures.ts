@@ -12,7 +12,7 @@ export interface SignInFailureLimit {
  * It caps guessing one account's password however many addresses the guesses come from.
  */
 export function createSignInFailures(db: Db, { max, windowSeconds }: SignInFailureLimit) {
-  const windowStart = sql`now() - make_interval(secs => ${windowSeconds})`;
+  const windowStart = sql`(now() - make_interval(secs => ${windowSeconds}))`;
   return {
     /** Seconds until this account may try again, or 0 when it may try now. */
     async retryAfter(email: string): Promise<number> {

@@ -1,0 +1,439 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser } from "../../test/browser.ts";
+import {
+  captureLogger,
+  databaseKind,
+  openTestDatabase,
+  startTestServer,
+  type TestServer,
+  testConfig,
+  uniqueEmail,
+} from "../../test/helpers.ts";
+import type { Database } from "../db/client.ts";
+import { accounts, sessions, tasks, users } from "../db/schema.ts";
+
+const PASSWORD = "a long unusual passphrase 42";
+
+let database: Database;
+let server: TestServer;
+const log = captureLogger();
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  server = await startTestServer(database, testConfig(), log.logger);
+});
+afterAll(async () => {
+  await server?.close();
+  await database?.close();
+});
+
+const browser = () => new Browser(server.url);
+
+async function signedUp(email = uniqueEmail(), password = PASSWORD) {
+  const b = browser();
+  const response = await b.signUp(email, password);
+  expect(response.status).toBe(200);
+  const { user } = (await response.json()) as { user: { id: string; email: string } };
+  return { browser: b, user, email, password };
+}
+
+async function userIdOf(email: string) {
+  const [row] = await database.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, email));
+  return row?.id;
+}
+
+describe(`the whole flow (${databaseKind})`, () => {
+  it("sign-up → cookie → session → token → bearer call → sign-out → the old cookie is refused", async () => {
+    const b = browser();
+    const email = uniqueEmail("flow");
+    const signUp = await b.signUp(email);
+    expect(signUp.status).toBe(200);
+    const cookie = signUp.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("better-auth.session_token="));
+    expect(cookie).toMatch(/; HttpOnly/i);
+    expect(cookie).toMatch(/; SameSite=Lax/i);
+    expect(cookie).not.toMatch(/; Secure/i); // plain http in tests; Secure when BETTER_AUTH_URL is https
+    expect(cookie).toMatch(/Max-Age=604800/); // 7 days of idle time
+
+    const session = (await (await b.get("/api/auth/get-session")).json()) as {
+      user: { id: string; email: string };
+    };
+    expect(session.user.email).toBe(email);
+
+    const { token } = (await (await b.get("/api/auth/token")).json()) as { token: string };
+    const me = await fetch(`${server.url}/api/me`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toEqual({ id: session.user.id, email });
+
+    const stolen = b.clone(); // the cookie as it was before sign-out
+    expect((await b.post("/api/auth/sign-out")).status).toBe(200);
+    const after = await stolen.get("/api/me");
+    expect(after.status).toBe(401);
+    expect(after.headers.get("www-authenticate")).toBe("Bearer");
+    expect(after.headers.get("content-type")).toBe("application/problem+json");
+    expect(await (await stolen.get("/api/auth/get-session")).json()).toBeNull();
+  });
+
+  it("trims and lower-cases the email, and names the user after it when no name is given", async () => {
+    const email = uniqueEmail("Mixed.Case");
+    const b = browser();
+    const response = await b.signUp(`  ${email.toUpperCase()} `);
+    expect(response.status).toBe(200);
+    const { user } = (await response.json()) as { user: { email: string; name: string } };
+    expect(user.email).toBe(email.toLowerCase());
+    expect(user.name).toBe(email.toLowerCase().split("@")[0]);
+    // Signing in with any letter case and spacing finds the same account.
+    expect((await browser().signIn(` ${email.toUpperCase()}`)).status).toBe(200);
+  });
+
+  it("keeps a given name", async () => {
+    const response = await browser().signUp(uniqueEmail(), PASSWORD, "  Ada Lovelace ");
+    expect(((await response.json()) as { user: { name: string } }).user.name).toBe("Ada Lovelace");
+  });
+
+  it("answers 401 with a challenge to a request with no credentials", async () => {
+    const response = await fetch(`${server.url}/api/me`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toBe("Bearer");
+    expect(await response.json()).toMatchObject({ status: 401, title: "Unauthorized" });
+  });
+});
+
+describe(`passwords (${databaseKind})`, () => {
+  it.each([
+    ["7 characters", "Zx9#kQ2", 400, "PASSWORD_TOO_SHORT"],
+    ["129 characters", `${"Zx9#kQ2v".repeat(16)}y`, 400, "PASSWORD_TOO_LONG"],
+    ["a common password", "password1", 400, "PASSWORD_TOO_COMMON"],
+    ["a common password in other letter case", "SuperMan1", 400, "PASSWORD_TOO_COMMON"],
+  ])("refuses %s with a message that says why", async (_, password, status, code) => {
+    const email = uniqueEmail();
+    const response = await browser().signUp(email, password);
+    expect(response.status).toBe(status);
+    const body = (await response.json()) as { code: string; message: string };
+    expect(body.code).toBe(code);
+    expect(body.message.length).toBeGreaterThan(10);
+    expect(await userIdOf(email)).toBeUndefined();
+  });
+
+  it("accepts 8 characters", async () => {
+    await signedUp(uniqueEmail(), "Zx9#kQ2v");
+  });
+
+  it("keeps all 128 characters: the exact password signs in, one character less or changed does not", async () => {
+    const password = Array.from({ length: 128 }, (_, i) => "aB3$xY7!"[i % 8]).join("");
+    const { email } = await signedUp(uniqueEmail(), password);
+    expect((await browser().signIn(email, password)).status).toBe(200);
+    expect((await browser().signIn(email, password.slice(0, 127))).status).toBe(401);
+    expect((await browser().signIn(email, `${password.slice(0, 127)}?`)).status).toBe(401);
+    expect((await browser().signIn(email, password.slice(0, 72))).status).toBe(401); // no bcrypt-style cut
+  });
+
+  it("stores an scrypt hash, never the password", async () => {
+    const { email, password } = await signedUp();
+    const [account] = await database.db
+      .select({ password: accounts.password, providerId: accounts.providerId })
+      .from(accounts)
+      .innerJoin(users, eq(users.id, accounts.userId))
+      .where(eq(users.email, email));
+    expect(account?.providerId).toBe("credential");
+    // Better Auth's scrypt format: 16-byte salt and 64-byte key, hex.
+    expect(account?.password).toMatch(/^[0-9a-f]{32}:[0-9a-f]{128}$/);
+    expect(account?.password).not.toContain(password);
+  });
+
+  it("answers an unknown email and a wrong password identically", async () => {
+    const { email } = await signedUp();
+    const wrongPassword = await browser().signIn(email, "not the right password");
+    const unknownEmail = await browser().signIn(uniqueEmail("nobody"), "not the right password");
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownEmail.status).toBe(401);
+    expect(await unknownEmail.text()).toBe(await wrongPassword.text());
+  });
+
+  it("changing the password ends the other sessions, keeps this one, and refuses a common one", async () => {
+    const { browser: here, email } = await signedUp();
+    const elsewhere = browser();
+    expect((await elsewhere.signIn(email)).status).toBe(200);
+
+    const common = await here.post("/api/auth/change-password", {
+      currentPassword: PASSWORD,
+      newPassword: "football1",
+    });
+    expect(common.status).toBe(400);
+    expect((await elsewhere.get("/api/me")).status).toBe(200);
+
+    const changed = await here.post("/api/auth/change-password", {
+      currentPassword: PASSWORD,
+      newPassword: "a different unusual passphrase 7",
+    });
+    expect(changed.status).toBe(200);
+    expect((await elsewhere.get("/api/me")).status).toBe(401);
+    expect((await here.get("/api/me")).status).toBe(200);
+    expect((await browser().signIn(email)).status).toBe(401);
+    expect((await browser().signIn(email, "a different unusual passphrase 7")).status).toBe(200);
+  });
+});
+
+describe(`sessions (${databaseKind})`, () => {
+  it('"sign out everywhere" ends every session of the user, and only theirs', async () => {
+    const { browser: first, email } = await signedUp();
+    const second = browser();
+    expect((await second.signIn(email)).status).toBe(200);
+    const someoneElse = (await signedUp()).browser;
+
+    expect((await first.post("/api/auth/revoke-sessions")).status).toBe(200);
+    expect((await first.get("/api/me")).status).toBe(401);
+    expect((await second.get("/api/me")).status).toBe(401);
+    expect((await someoneElse.get("/api/me")).status).toBe(200);
+  });
+
+  it("never lasts more than 30 days after sign-in, however often it is extended", async () => {
+    const { browser: b, user } = await signedUp();
+    const [created] = await database.db
+      .select({ createdAt: sessions.createdAt, expiresAt: sessions.expiresAt })
+      .from(sessions)
+      .where(eq(sessions.userId, user.id));
+    expect(created?.expiresAt.getTime()).toBeLessThanOrEqual(
+      (created?.createdAt.getTime() ?? 0) + 7 * 86_400_000 + 1000,
+    );
+
+    // Extending far into the future is capped by the database at created + 30 days.
+    await database.db
+      .update(sessions)
+      .set({ expiresAt: sql`now() + interval '365 days'` })
+      .where(eq(sessions.userId, user.id));
+    const [extended] = await database.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, user.id));
+    expect(extended?.expiresAt.getTime()).toBe(
+      (extended?.createdAt.getTime() ?? 0) + 30 * 86_400_000,
+    );
+
+    // A session signed in 31 days ago is over, even though it was used yesterday.
+    await database.db
+      .update(sessions)
+      .set({
+        createdAt: sql`now() - interval '31 days'`,
+        expiresAt: sql`now() + interval '6 days'`,
+      })
+      .where(eq(sessions.userId, user.id));
+    expect((await b.get("/api/me")).status).toBe(401);
+  });
+});
+
+describe(`cross-site requests (${databaseKind})`, () => {
+  it("refuses a cookie-authenticated POST from another origin, and changes nothing", async () => {
+    const { browser: b } = await signedUp();
+    const evil = new Browser(server.url, "https://evil.example");
+    for (const [name, value] of b.cookies) evil.cookies.set(name, value);
+
+    const signOut = await evil.post("/api/auth/sign-out");
+    expect(signOut.status).toBe(403);
+    const revoke = await evil.post("/api/auth/revoke-sessions");
+    expect(revoke.status).toBe(403);
+    expect((await b.get("/api/me")).status).toBe(200);
+
+    // The API's own guard: a change needs a trusted Origin or Sec-Fetch-Site: same-origin.
+    const api = await evil.post("/api/me", {});
+    expect(api.status).toBe(403);
+    expect(await api.json()).toMatchObject({ status: 403, title: "Forbidden" });
+    const noOrigin = new Browser(server.url, "");
+    for (const [name, value] of b.cookies) noOrigin.cookies.set(name, value);
+    expect((await noOrigin.post("/api/me", {})).status).toBe(403);
+    // Past the guard, the route does not exist: 404, not 403.
+    expect((await noOrigin.post("/api/me", {}, { "Sec-Fetch-Site": "same-origin" })).status).toBe(
+      404,
+    );
+    expect((await b.post("/api/me", {})).status).toBe(404);
+  });
+});
+
+describe(`concurrent sign-ups (${databaseKind})`, () => {
+  it("50 at once with one email in mixed letter case make exactly one user; the rest get a clear 4xx", async () => {
+    const email = uniqueEmail("race");
+    const variants = Array.from({ length: 50 }, (_, i) =>
+      [...email].map((ch, j) => ((i >> (j % 6)) & 1 ? ch.toUpperCase() : ch)).join(""),
+    );
+    const responses = await Promise.all(variants.map((variant) => browser().signUp(variant)));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(statuses.every((s) => s === 200 || (s >= 400 && s < 500))).toBe(true);
+    const rows = await database.db.select().from(users).where(eq(users.email, email));
+    expect(rows).toHaveLength(1);
+  });
+});
+
+describe(`deleting the account (${databaseKind})`, () => {
+  it("needs the password, then removes the user, their sessions and their tasks, and no one else's", async () => {
+    const { browser: b, user, password } = await signedUp();
+    const other = await signedUp();
+    await database.db.insert(tasks).values([
+      { user_id: user.id, title: "mine" },
+      { user_id: user.id, title: "also mine" },
+      { user_id: other.user.id, title: "not mine" },
+    ]);
+    const elsewhere = browser();
+    expect((await elsewhere.signIn(user.email)).status).toBe(200);
+
+    const wrong = await b.post("/api/auth/delete-user", { password: "not my password at all" });
+    expect(wrong.status).toBe(400);
+    expect(await userIdOf(user.email)).toBe(user.id);
+
+    const deleted = await b.post("/api/auth/delete-user", { password });
+    expect(deleted.status).toBe(200);
+    expect(await userIdOf(user.email)).toBeUndefined();
+    expect(await database.db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual(
+      [],
+    );
+    expect(await database.db.select().from(tasks).where(eq(tasks.user_id, user.id))).toEqual([]);
+    expect(await database.db.select().from(accounts).where(eq(accounts.userId, user.id))).toEqual(
+      [],
+    );
+    expect((await elsewhere.get("/api/me")).status).toBe(401);
+    const theirs = await database.db.select().from(tasks).where(eq(tasks.user_id, other.user.id));
+    expect(theirs.map((t) => t.title)).toEqual(["not mine"]);
+  });
+});
+
+describe(`nothing leaks (${databaseKind})`, () => {
+  it("no response carries the password, its hash or the account row", async () => {
+    const { browser: b, email, password, user } = await signedUp();
+    const [account] = await database.db.select().from(accounts).where(eq(accounts.userId, user.id));
+    const bodies = await Promise.all(
+      [
+        await b.signIn(email),
+        await b.get("/api/auth/get-session"),
+        await b.get("/api/auth/list-sessions"),
+        await b.get("/api/auth/token"),
+        await b.get("/api/me"),
+      ].map((r) => r.text()),
+    );
+    for (const body of bodies) {
+      expect(body).not.toContain(password);
+      expect(body).not.toContain(account?.password ?? "no hash");
+      expect(body).not.toContain('"providerId"');
+    }
+  });
+
+  it("logs sign-ups, sign-ins, sign-outs and refusals as one line each, without secrets", async () => {
+    const email = uniqueEmail("audit");
+    const b = browser();
+    await b.signUp(email);
+    await browser().signIn(email, "wrong password here");
+    await b.signIn(email);
+    const cookie = b.cookieHeader;
+    await b.post("/api/auth/sign-out");
+    await fetch(`${server.url}/api/me`, { headers: { Authorization: "Bearer not-a-token" } });
+
+    const mine = log.lines.filter((line) => line.email === email);
+    expect(mine.map((line) => [line.event, line.outcome])).toEqual([
+      ["auth.sign_up", "success"],
+      ["auth.sign_in", "failure"],
+      ["auth.sign_in", "success"],
+    ]);
+    expect(
+      log.lines.some((line) => line.event === "auth.sign_out" && line.outcome === "success"),
+    ).toBe(true);
+    expect(log.lines.some((line) => line.event === "auth.denied" && line.status === 401)).toBe(
+      true,
+    );
+    const text = log.text();
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain("wrong password here");
+    expect(text).not.toContain(cookie.split("=")[1]);
+    expect(text).not.toContain("not-a-token");
+  });
+});
+
+describe(`rate limits (${databaseKind})`, () => {
+  // Servers of their own with the limits on (the other tests run with them off).
+  let direct: TestServer; // no trusted proxy: X-Forwarded-For is ignored
+  let proxied: TestServer; // behind a trusted proxy on loopback: X-Forwarded-For names the client
+  const limits = { RATE_LIMIT_ENABLED: true, SIGN_IN_RATE_LIMIT_MAX: 10, SIGN_IN_FAILURES_MAX: 5 };
+
+  beforeAll(async () => {
+    direct = await startTestServer(database, testConfig(limits));
+    proxied = await startTestServer(
+      database,
+      testConfig({ ...limits, TRUSTED_PROXY: ["loopback"] }),
+    );
+  });
+  afterAll(async () => {
+    await direct?.close();
+    await proxied?.close();
+  });
+
+  const randomIp = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join(".")}`;
+
+  it("20 wrong passwords in a row get mostly 429, with Retry-After, whatever X-Forwarded-For says", async () => {
+    const email = uniqueEmail("brute");
+    await signedUp(email);
+    const attacker = new Browser(direct.url);
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const response = await attacker.signIn(email, `guess number ${i}`, {
+        "X-Forwarded-For": randomIp(),
+      });
+      statuses.push(response.status);
+      if (response.status === 429)
+        expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(14);
+  });
+
+  it("locks one account after 5 failures from many addresses, even for the right password", async () => {
+    const email = uniqueEmail("lock");
+    await signedUp(email);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const response = await new Browser(proxied.url).signIn(email, `guess ${i}`, {
+        "X-Forwarded-For": randomIp(),
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    const right = await new Browser(proxied.url).signIn(email, PASSWORD, {
+      "X-Forwarded-For": randomIp(),
+    });
+    expect(right.status).toBe(429);
+    expect(right.headers.get("content-type")).toBe("application/problem+json");
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(800); // the 15-minute window
+    // Other accounts are not affected.
+    const { email: other } = await signedUp();
+    expect(
+      (await new Browser(proxied.url).signIn(other, PASSWORD, { "X-Forwarded-For": randomIp() }))
+        .status,
+    ).toBe(200);
+  });
+
+  it("limits one client trying many accounts, and not the next client", async () => {
+    const client = randomIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await new Browser(proxied.url).signIn(
+        uniqueEmail("spray"),
+        "some password 123",
+        {
+          "X-Forwarded-For": client,
+        },
+      );
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    const next = await new Browser(proxied.url).signIn(uniqueEmail("spray"), "some password 123", {
+      "X-Forwarded-For": randomIp(),
+    });
+    expect(next.status).toBe(401);
+  });
+});
