@@ -125,6 +125,9 @@ export function createAuth({ db, config, logger }: { db: Db; config: AuthConfig;
     plugins: [
       jwt({
         jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" } },
+        // Clients ask GET /api/auth/token for a JWT. Without this, every session lookup would also
+        // sign a fresh JWT into a response header (a key load, decryption and signature: ~2 ms).
+        disableSettingJwtHeader: true,
         jwt: {
           issuer: baseURL,
           audience: baseURL,

@@ -1,0 +1,109 @@
+// Cost of requireUser per request: GET /api/me (guarded) with a session cookie and with a bearer
+// JWT, minus GET /healthz (not guarded) as the baseline of routing and response. In process
+// (app.request, no sockets), sequential, after a warm-up. Writes bench/results/require-user.md.
+//
+//   npm run bench:require-user
+//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:require-user
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { pino } from "pino";
+import { createApp } from "../backend/src/app.ts";
+import { type Database, openDatabase } from "../backend/src/db/client.ts";
+import { migrate } from "../backend/src/db/migrate.ts";
+import { parseEnv } from "../backend/src/env.ts";
+
+const WARMUP = 300;
+const ROUNDS = 3000;
+const ORIGIN = "http://localhost:3000";
+const resultsFile = fileURLToPath(new URL("./results/require-user.md", import.meta.url));
+
+async function measure(label: string, database: Database) {
+  await migrate(database.db);
+  const config = {
+    ...parseEnv({ RATE_LIMIT_ENABLED: "false" }),
+    secret: randomBytes(32).toString("hex"),
+  };
+  const app = createApp({ database, logger: pino({ level: "silent" }), config });
+
+  const signUp = await app.request("/api/auth/sign-up/email", {
+    method: "POST",
+    headers: { Origin: ORIGIN, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      email: `bench-${randomBytes(4).toString("hex")}@example.test`,
+      password: "bench passphrase 12345",
+    }),
+  });
+  const cookie = signUp.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const { token } = (await (
+    await app.request("/api/auth/token", { headers: { Cookie: cookie } })
+  ).json()) as { token: string };
+
+  const perRequest = async (path: string, headers: Record<string, string>) => {
+    for (let i = 0; i < WARMUP; i++) await app.request(path, { headers });
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < ROUNDS; i++) {
+      const response = await app.request(path, { headers });
+      if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+    }
+    return Number(process.hrtime.bigint() - started) / ROUNDS / 1000; // µs
+  };
+
+  const baseline = await perRequest("/healthz", {});
+  const withCookie = await perRequest("/api/me", { Cookie: cookie });
+  const withJwt = await perRequest("/api/me", { Authorization: `Bearer ${token}` });
+  await database.close();
+  const row = (name: string, us: number) =>
+    `| ${label} | ${name} | ${Math.round(us)} µs | ${Math.round(us - baseline)} µs |`;
+  return [
+    row("no auth (/healthz baseline)", baseline),
+    row("session cookie", withCookie),
+    row("bearer JWT", withJwt),
+  ];
+}
+
+const rows = await measure(
+  "PGlite (in memory)",
+  await openDatabase({ url: "memory://", dataDir: "unused" }),
+);
+
+const serverUrl = process.env.BENCH_DATABASE_URL;
+if (serverUrl) {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  const name = `todo_bench_${randomBytes(4).toString("hex")}`;
+  await admin.query(`create database "${name}"`);
+  try {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    rows.push(
+      ...(await measure(
+        "Postgres (local, node-postgres)",
+        await openDatabase({ url: url.toString(), dataDir: "unused" }),
+      )),
+    );
+  } finally {
+    await admin.query(`drop database "${name}" with (force)`);
+    await admin.end();
+  }
+}
+
+const report = `# Cost of requireUser
+
+Per request, sequential, in process (\`app.request\`, no network), ${ROUNDS} requests after ${WARMUP}
+of warm-up. "Guard cost" is the time minus the unguarded \`/healthz\` baseline: for a cookie,
+Better Auth's session lookup (a database query); for a JWT, the local EdDSA verification (no
+database). Produced by \`npm run bench:require-user\` on ${new Date().toISOString().slice(0, 10)},
+Node ${process.version}, ${cpus().length} cores.
+
+| database | credential | per request | guard cost |
+| --- | --- | --- | --- |
+${rows.join("\n")}
+`;
+writeFileSync(resultsFile, report);
+console.log(report);
