@@ -32,7 +32,8 @@ export function authRoutes(deps: {
     const ip = clientIp(c.env?.incoming);
     if (ip) headers.set(CLIENT_IP_HEADER, ip);
     const body = method === "POST" ? await c.req.text() : undefined;
-    const request = new Request(c.req.url, { method, headers, body });
+    // An empty body must stay absent: given "", Request would add Content-Type: text/plain.
+    const request = new Request(c.req.url, { method, headers, body: body || undefined });
 
     const isSignIn = method === "POST" && path === "/api/auth/sign-in/email";
     const email = isSignIn ? emailOf(body) : undefined;

@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../../test/browser.ts";
 import {
+  APP_ORIGIN,
   captureLogger,
   databaseKind,
   openTestDatabase,
@@ -73,7 +74,12 @@ describe(`the whole flow (${databaseKind})`, () => {
     expect(await me.json()).toEqual({ id: session.user.id, email });
 
     const stolen = b.clone(); // the cookie as it was before sign-out
-    expect((await b.post("/api/auth/sign-out")).status).toBe(200);
+    // A bare POST, as `curl -X POST` sends it: no body, no Content-Type.
+    const signOut = await fetch(`${server.url}/api/auth/sign-out`, {
+      method: "POST",
+      headers: { Origin: APP_ORIGIN, Cookie: b.cookieHeader },
+    });
+    expect(signOut.status).toBe(200);
     const after = await stolen.get("/api/me");
     expect(after.status).toBe(401);
     expect(after.headers.get("www-authenticate")).toBe("Bearer");
@@ -96,6 +102,23 @@ describe(`the whole flow (${databaseKind})`, () => {
   it("keeps a given name", async () => {
     const response = await browser().signUp(uniqueEmail(), PASSWORD, "  Ada Lovelace ");
     expect(((await response.json()) as { user: { name: string } }).user.name).toBe("Ada Lovelace");
+  });
+
+  it("marks the session cookie Secure when the API is served over https", async () => {
+    const https = await startTestServer(
+      database,
+      testConfig({ BETTER_AUTH_URL: "https://todo.example.com" }),
+    );
+    try {
+      const response = await new Browser(https.url).signUp(uniqueEmail());
+      expect(response.status).toBe(200);
+      const cookie = response.headers.getSetCookie().find((c) => c.includes("session_token="));
+      expect(cookie).toMatch(/^__Secure-better-auth\.session_token=/);
+      expect(cookie).toMatch(/; Secure/i);
+      expect(cookie).toMatch(/; HttpOnly/i);
+    } finally {
+      await https.close();
+    }
   });
 
   it("answers 401 with a challenge to a request with no credentials", async () => {
