@@ -33,19 +33,23 @@ export function createJwtVerifier(options: {
   let loadedAt = Number.NEGATIVE_INFINITY; // when the last load started
   let reloading: Promise<void> | undefined;
 
-  /** Makes sure the cached keys were loaded at or after `time` (ms), waiting out the interval. */
-  function keysSince(time: number): Promise<void> {
-    if (loadedAt >= time) return Promise.resolve();
-    reloading ??= (async () => {
-      const wait = loadedAt + MIN_RELOAD_INTERVAL_MS - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const started = Date.now();
-      keySet = createLocalJWKSet(await options.loadKeys());
-      loadedAt = started;
-    })().finally(() => {
-      reloading = undefined;
-    });
-    return reloading;
+  /**
+   * Makes sure the cached keys were loaded at or after `time` (ms, not in the future), waiting out
+   * the reload interval. A reload already under way counts only if it started late enough.
+   */
+  async function keysSince(time: number): Promise<void> {
+    while (loadedAt < time) {
+      reloading ??= (async () => {
+        const wait = loadedAt + MIN_RELOAD_INTERVAL_MS - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const started = Date.now();
+        keySet = createLocalJWKSet(await options.loadKeys());
+        loadedAt = started;
+      })().finally(() => {
+        reloading = undefined;
+      });
+      await reloading;
+    }
   }
 
   const verifyWith = (token: string, keys: ReturnType<typeof createLocalJWKSet>) =>
@@ -64,11 +68,15 @@ export function createJwtVerifier(options: {
         payload = (await verifyWith(token, keySet as ReturnType<typeof createLocalJWKSet>)).payload;
       } catch (error) {
         if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
-        // Unknown key: reload only if the token claims to be newer than our keys (and not from
-        // the future); otherwise the key does not exist.
-        const issuedAt = (decodeJwt(token).iat ?? 0) * 1000;
-        if (issuedAt <= loadedAt || issuedAt > Date.now() + 60_000) throw error;
-        await keysSince(issuedAt);
+        // Unknown key: reload only if the token may have been signed after our keys were loaded
+        // (`iat` counts whole seconds, hence the second added) and not in the future; otherwise
+        // the key does not exist.
+        const { iat } = decodeJwt(token);
+        const now = Date.now();
+        if (typeof iat !== "number" || !Number.isFinite(iat)) throw error;
+        const signedBy = iat * 1000 + 1000;
+        if (signedBy <= loadedAt || iat * 1000 > now + 60_000) throw error;
+        await keysSince(Math.min(signedBy, now));
         payload = (await verifyWith(token, keySet as ReturnType<typeof createLocalJWKSet>)).payload;
       }
     } catch (error) {

@@ -1,0 +1,440 @@
+// API tokens, with real keys and real signatures: the verifier on its own, then the app over HTTP.
+import { randomUUID } from "node:crypto";
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTPayload,
+  SignJWT,
+} from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  APP_ORIGIN,
+  databaseKind,
+  openTestDatabase,
+  startTestServer,
+  type TestServer,
+  testConfig,
+  uniqueEmail,
+} from "../../test/helpers.ts";
+import type { Database } from "../db/client.ts";
+import { createJwtVerifier, InvalidTokenError } from "./jwt.ts";
+
+const ISSUER = "https://issuer.example.test";
+const AUDIENCE = "https://api.example.test";
+const USER_ID = randomUUID();
+const EMAIL = "someone@example.test";
+
+type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+
+interface SigningKey {
+  kid: string;
+  privateKey: KeyPair["privateKey"];
+  publicJwk: JWK;
+}
+
+/** A fresh Ed25519 key pair, named `kid`, as Better Auth's JWT plugin makes them. */
+async function newKey(kid: string = randomUUID()): Promise<SigningKey> {
+  const { publicKey, privateKey } = await generateKeyPair("EdDSA", {
+    crv: "Ed25519",
+    extractable: true,
+  });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: "EdDSA", use: "sig" };
+  return { kid, privateKey, publicJwk };
+}
+
+const jwksOf = (...keys: SigningKey[]): JSONWebKeySet => ({ keys: keys.map((k) => k.publicJwk) });
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** A valid token's claims; an override set to `undefined` leaves that claim out. */
+function claims(overrides: Record<string, unknown> = {}): JWTPayload {
+  const now = nowSeconds();
+  const all: Record<string, unknown> = {
+    sub: USER_ID,
+    email: EMAIL,
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: now,
+    exp: now + 15 * 60,
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined));
+}
+
+function sign(key: SigningKey, payload: JWTPayload = claims()): Promise<string> {
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: "EdDSA", typ: "JWT", kid: key.kid })
+    .sign(key.privateKey);
+}
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+/** An unsigned token (`alg: none`) carrying `payload`, built by hand as an attacker would. */
+const unsignedToken = (payload: JWTPayload) =>
+  `${base64url({ alg: "none", typ: "JWT" })}.${base64url(payload)}.`;
+
+/** `token` with its payload changed by `change`, keeping the original header and signature. */
+function tampered(token: string, change: (payload: JWTPayload) => JWTPayload): string {
+  const [header, , signature] = token.split(".");
+  return `${header}.${base64url(change(decodeJwt(token)))}.${signature}`;
+}
+
+/** A verifier whose key loads are counted (with the time of each), and whose keys can change. */
+function countingVerifier(initial: JSONWebKeySet) {
+  let keys = initial;
+  const loads: number[] = [];
+  const verifyToken = createJwtVerifier({
+    loadKeys: async () => {
+      loads.push(Date.now());
+      return keys;
+    },
+    issuer: ISSUER,
+    audience: AUDIENCE,
+  });
+  return {
+    verifyToken,
+    loads,
+    setKeys: (next: JSONWebKeySet) => {
+      keys = next;
+    },
+  };
+}
+
+/** Resolves to the error `promise` rejected with; fails the test if it resolved. */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the token to be refused, but it was accepted");
+}
+
+/** Expects `promise` to fail with an InvalidTokenError, and returns its message. */
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const error = await rejection(promise);
+  expect(error).toBeInstanceOf(InvalidTokenError);
+  return (error as InvalidTokenError).message;
+}
+
+/** Waits until the clock is in a later whole second than `ms`, so a fresh `iat` is after it. */
+async function untilSecondAfter(ms: number): Promise<void> {
+  const wait = (Math.floor(ms / 1000) + 1) * 1000 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+describe("verifying a token", () => {
+  let key: SigningKey;
+  let verifier: ReturnType<typeof countingVerifier>;
+
+  beforeAll(async () => {
+    key = await newKey();
+    verifier = countingVerifier(jwksOf(key));
+  });
+
+  it("accepts a valid token and answers its user's id and email", async () => {
+    expect(await verifier.verifyToken(await sign(key))).toEqual({ id: USER_ID, email: EMAIL });
+  });
+
+  it("loads the keys once and keeps them for later tokens", async () => {
+    for (let i = 0; i < 3; i++) await verifier.verifyToken(await sign(key));
+    expect(verifier.loads).toHaveLength(1);
+  });
+
+  it("refuses an expired token, saying it has expired", async () => {
+    const now = nowSeconds();
+    const token = await sign(key, claims({ iat: now - 3600, exp: now - 60 }));
+    expect(await refusal(verifier.verifyToken(token))).toBe("the token has expired");
+  });
+
+  it("refuses a token signed with another key that has the same kid", async () => {
+    const impostor = await newKey(key.kid);
+    const message = await refusal(verifier.verifyToken(await sign(impostor)));
+    expect(message).toBe("the token is not valid");
+    expect(verifier.loads).toHaveLength(1); // a known kid: no reason to reload
+  });
+
+  it("refuses an unsigned token (alg: none)", async () => {
+    expect(await refusal(verifier.verifyToken(unsignedToken(claims())))).toBe(
+      "the token is not valid",
+    );
+  });
+
+  it("refuses a token whose payload was changed after signing", async () => {
+    const token = await sign(key);
+    const forged = tampered(token, (payload) => ({ ...payload, email: "attacker@example.test" }));
+    expect(decodeJwt(forged).email).toBe("attacker@example.test");
+    expect(await refusal(verifier.verifyToken(forged))).toBe("the token is not valid");
+  });
+
+  it("refuses a token for another audience", async () => {
+    const token = await sign(key, claims({ aud: "https://other.example.test" }));
+    expect(await refusal(verifier.verifyToken(token))).toBe(
+      `the token's "aud" claim is not accepted`,
+    );
+  });
+
+  it("refuses a token from another issuer", async () => {
+    const token = await sign(key, claims({ iss: "https://other.example.test" }));
+    expect(await refusal(verifier.verifyToken(token))).toBe(
+      `the token's "iss" claim is not accepted`,
+    );
+  });
+
+  it("refuses a token without a subject", async () => {
+    const token = await sign(key, claims({ sub: undefined }));
+    expect(await refusal(verifier.verifyToken(token))).toBe(
+      `the token's "sub" claim is not accepted`,
+    );
+  });
+
+  it("refuses a token without an email, or with an email that is not a string", async () => {
+    const missing = await sign(key, claims({ email: undefined }));
+    expect(await refusal(verifier.verifyToken(missing))).toBe("the token has no user");
+    const notString = await sign(key, claims({ email: 42 }));
+    expect(await refusal(verifier.verifyToken(notString))).toBe("the token has no user");
+  });
+
+  it("refuses a token without an expiry or an issue time", async () => {
+    for (const claim of ["exp", "iat"]) {
+      const token = await sign(key, claims({ [claim]: undefined }));
+      expect(await refusal(verifier.verifyToken(token)), claim).toBe(
+        `the token's "${claim}" claim is not accepted`,
+      );
+    }
+  });
+
+  it("refuses a token signed with a shared secret (HS256)", async () => {
+    const secret = new TextEncoder().encode("a shared secret of at least 32 bytes!!");
+    const token = await new SignJWT(claims())
+      .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: key.kid })
+      .sign(secret);
+    expect(await refusal(verifier.verifyToken(token))).toBe("the token is not valid");
+  });
+
+  it("refuses strings that are not tokens", async () => {
+    for (const garbage of [
+      "",
+      "abc",
+      "a.b.c",
+      "a.b",
+      "..",
+      `${base64url({ alg: "EdDSA" })}.e30.`,
+    ]) {
+      expect(await refusal(verifier.verifyToken(garbage)), garbage).toBe("the token is not valid");
+    }
+  });
+
+  it("never reloaded the keys for any of these tokens", () => {
+    expect(verifier.loads.length).toBeLessThanOrEqual(1); // 0 when this test runs on its own
+  });
+});
+
+describe("reloading the keys for a key it does not know", () => {
+  it("accepts a token from a key made after the last load, after one reload", async () => {
+    const old = await newKey();
+    const verifier = countingVerifier(jwksOf(old));
+    await verifier.verifyToken(await sign(old));
+    expect(verifier.loads).toHaveLength(1);
+
+    // Another instance makes a new key and signs a token with it, after our load.
+    const fresh = await newKey();
+    verifier.setKeys(jwksOf(old, fresh));
+    await untilSecondAfter(verifier.loads[0] ?? Date.now());
+    expect(await verifier.verifyToken(await sign(fresh))).toEqual({ id: USER_ID, email: EMAIL });
+    expect(verifier.loads).toHaveLength(2);
+
+    // Both keys are cached now.
+    await verifier.verifyToken(await sign(fresh));
+    await verifier.verifyToken(await sign(old));
+    expect(verifier.loads).toHaveLength(2);
+  });
+
+  it("accepts a token from a key made in the same second as the last load (iat has whole seconds)", async () => {
+    const old = await newKey();
+    const verifier = countingVerifier(jwksOf(old));
+    await verifier.verifyToken(await sign(old));
+    const fresh = await newKey();
+    verifier.setKeys(jwksOf(old, fresh));
+    const sameSecond = Math.floor((verifier.loads[0] ?? 0) / 1000);
+    const token = await sign(fresh, claims({ iat: sameSecond }));
+    expect(await verifier.verifyToken(token)).toEqual({ id: USER_ID, email: EMAIL });
+    expect(verifier.loads).toHaveLength(2);
+  });
+
+  it("refuses an unknown key with an iat that is not a number, without reloading", async () => {
+    const known = await newKey();
+    const verifier = countingVerifier(jwksOf(known));
+    await verifier.verifyToken(await sign(known));
+    const token = await sign(await newKey(), claims({ iat: "soon" }));
+    expect(await refusal(verifier.verifyToken(token))).toBe("the token is not valid");
+    expect(verifier.loads).toHaveLength(1);
+  });
+
+  it("refuses an unknown key with a token issued before the last load, without reloading", async () => {
+    const known = await newKey();
+    const verifier = countingVerifier(jwksOf(known));
+    await verifier.verifyToken(await sign(known));
+
+    const unknown = await newKey();
+    const token = await sign(unknown, claims({ iat: nowSeconds() - 60 }));
+    const started = Date.now();
+    expect(await refusal(verifier.verifyToken(token))).toBe("the token is not valid");
+    expect(Date.now() - started).toBeLessThan(900); // refused at once: no wait for a reload
+    expect(verifier.loads).toHaveLength(1);
+  });
+
+  it("refuses an unknown key with a token issued more than a minute in the future, without reloading", async () => {
+    const known = await newKey();
+    const verifier = countingVerifier(jwksOf(known));
+    await verifier.verifyToken(await sign(known));
+
+    const token = await sign(await newKey(), claims({ iat: nowSeconds() + 3600 }));
+    expect(await refusal(verifier.verifyToken(token))).toBe("the token is not valid");
+    expect(verifier.loads).toHaveLength(1);
+  });
+
+  it("reloads at most once a second, however many unknown keys arrive at once", async () => {
+    const known = await newKey();
+    const verifier = countingVerifier(jwksOf(known));
+    await verifier.verifyToken(await sign(known));
+
+    // Tokens that claim to be newer than our keys (iat in the near future), from keys we never get.
+    const unknownKeys = await Promise.all(Array.from({ length: 50 }, () => newKey()));
+    const signTokens = () =>
+      Promise.all(unknownKeys.map((k) => sign(k, claims({ iat: nowSeconds() + 30 }))));
+
+    const firstWave = await Promise.allSettled((await signTokens()).map(verifier.verifyToken));
+    for (const result of firstWave) {
+      expect(result.status).toBe("rejected");
+      if (result.status === "rejected") expect(result.reason).toBeInstanceOf(InvalidTokenError);
+    }
+    expect(verifier.loads.length - 1).toBeGreaterThanOrEqual(1);
+    expect(verifier.loads.length - 1).toBeLessThanOrEqual(2);
+
+    // A second wave right after the first has to wait for the interval again.
+    const loadsBefore = verifier.loads.length;
+    const secondWave = await Promise.allSettled((await signTokens()).map(verifier.verifyToken));
+    expect(secondWave.every((result) => result.status === "rejected")).toBe(true);
+    expect(verifier.loads.length - loadsBefore).toBeLessThanOrEqual(2);
+
+    const gaps = verifier.loads.slice(1).map((time, i) => time - (verifier.loads[i] ?? 0));
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(980); // timers may round by a ms
+  });
+});
+
+describe(`API tokens over HTTP (${databaseKind})`, () => {
+  const PASSWORD = "a long unusual passphrase 42";
+  const BASE_URL = testConfig().BETTER_AUTH_URL;
+
+  let database: Database;
+  let server: TestServer;
+  let email: string;
+  let userId: string;
+  let token: string;
+  let jwks: JSONWebKeySet;
+
+  const me = (authorization: string) =>
+    fetch(`${server.url}/api/me`, { headers: { Authorization: authorization } });
+
+  async function expectInvalidToken(response: Response) {
+    expect(response.status).toBe(401);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(response.headers.get("www-authenticate")).toMatch(/^Bearer error="invalid_token"/);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 401, title: "Unauthorized" });
+  }
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    server = await startTestServer(database);
+
+    email = uniqueEmail("jwt");
+    const signUp = await fetch(`${server.url}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: APP_ORIGIN },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    expect(signUp.status).toBe(200);
+    userId = ((await signUp.json()) as { user: { id: string } }).user.id;
+    const cookie = signUp.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+
+    const tokenResponse = await fetch(`${server.url}/api/auth/token`, {
+      headers: { Cookie: cookie },
+    });
+    expect(tokenResponse.status).toBe(200);
+    token = ((await tokenResponse.json()) as { token: string }).token;
+
+    const jwksResponse = await fetch(`${server.url}/api/auth/jwks`);
+    expect(jwksResponse.status).toBe(200);
+    jwks = (await jwksResponse.json()) as JSONWebKeySet;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await database?.close();
+  });
+
+  it("answers GET /api/me with the token's user", async () => {
+    const response = await me(`Bearer ${token}`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ id: userId, email });
+  });
+
+  it("puts only the user id, email, issuer, audience and times in the token", () => {
+    const payload = decodeJwt(token);
+    expect(Object.keys(payload).sort()).toEqual(["aud", "email", "exp", "iat", "iss", "sub"]);
+    expect(payload).toMatchObject({ sub: userId, email, iss: BASE_URL, aud: BASE_URL });
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(15 * 60);
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: "EdDSA" });
+  });
+
+  it("publishes only public Ed25519 keys, one of them the token's", () => {
+    const { kid } = decodeProtectedHeader(token);
+    expect(jwks.keys.map((k) => k.kid)).toContain(kid);
+    for (const k of jwks.keys) {
+      expect(k).toMatchObject({ kty: "OKP", crv: "Ed25519" });
+      expect(k).not.toHaveProperty("d"); // the private part
+    }
+  });
+
+  it("refuses the token with its payload changed (401 invalid_token, problem+json)", async () => {
+    const forged = tampered(token, (payload) => ({ ...payload, email: uniqueEmail("attacker") }));
+    await expectInvalidToken(await me(`Bearer ${forged}`));
+    const otherUser = tampered(token, (payload) => ({ ...payload, sub: randomUUID() }));
+    await expectInvalidToken(await me(`Bearer ${otherUser}`));
+  });
+
+  it("refuses an unsigned (alg: none) copy of the token's payload", async () => {
+    await expectInvalidToken(await me(`Bearer ${unsignedToken(decodeJwt(token))}`));
+  });
+
+  it("refuses a token signed with another key under the real key's kid", async () => {
+    const { kid } = decodeProtectedHeader(token);
+    expect(kid).toEqual(expect.any(String));
+    const impostor = await newKey(kid);
+    const forged = await sign(impostor, decodeJwt(token));
+    await expectInvalidToken(await me(`Bearer ${forged}`));
+  });
+
+  it("refuses an Authorization header that is not `Bearer <token>`", async () => {
+    for (const authorization of ["Basic abc", "Bearer", "Bearer ", `Token ${token}`]) {
+      const response = await me(authorization);
+      expect(response.status, authorization).toBe(401);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer error="invalid_token"/);
+    }
+  });
+
+  it("still accepts the real token after all these refusals", async () => {
+    const response = await me(`Bearer ${token}`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ id: userId, email });
+  });
+});
