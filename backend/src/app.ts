@@ -1,6 +1,10 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
 import type { JSONWebKeySet } from "jose";
 import { authRoutes } from "./auth/auth.routes.ts";
 import { type AuthConfig, createAuth } from "./auth/auth.ts";
@@ -9,12 +13,27 @@ import { requireUser } from "./auth/require-user.ts";
 import { createSignInFailures } from "./auth/sign-in-failures.ts";
 import type { Database } from "./db/client.ts";
 import type { Env } from "./env.ts";
+import { createCursorCodec } from "./lib/cursor.ts";
 import type { AppEnv } from "./lib/hono-env.ts";
+import { perUserRateLimit, requestLog, requireJsonBody } from "./lib/http-guards.ts";
 import type { Logger } from "./lib/logger.ts";
 import { problem } from "./lib/problem.ts";
+import { validationHook } from "./lib/validation.ts";
+import { tasksRouter } from "./tasks/tasks.index.ts";
 
 export type AppConfig = AuthConfig &
-  Pick<Env, "TRUSTED_PROXY" | "SIGN_IN_FAILURES_MAX" | "SIGN_IN_FAILURES_WINDOW">;
+  Pick<
+    Env,
+    | "NODE_ENV"
+    | "TRUSTED_PROXY"
+    | "SIGN_IN_FAILURES_MAX"
+    | "SIGN_IN_FAILURES_WINDOW"
+    | "API_RATE_LIMIT_MAX"
+    | "API_RATE_LIMIT_WINDOW"
+  >;
+
+/** Request bodies larger than this are refused with 413, even chunked ones with no length. */
+const BODY_LIMIT = 64 * 1024;
 
 export interface AppDeps {
   database: Database;
@@ -45,13 +64,57 @@ export function createApp({ database, logger, config }: AppDeps) {
   });
 
   // Routes for signed-in users only: requireUser guards the whole router.
-  const api = new Hono<AppEnv>()
+  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .use(signedIn)
+    .use(
+      perUserRateLimit({
+        max: config.API_RATE_LIMIT_MAX,
+        windowSeconds: config.API_RATE_LIMIT_WINDOW,
+      }),
+    )
+    .use(
+      bodyLimit({
+        maxSize: BODY_LIMIT,
+        onError: (c) => problem(c, 413, { detail: "The body is over 64 KB." }),
+      }),
+    )
+    .use(requireJsonBody)
     // Who am I: the user the credential belongs to.
-    .get("/me", (c) => c.json(c.get("user")));
+    .get("/me", (c) => c.json(c.get("user")))
+    .route("/", tasksRouter({ db: database.db, cursors: createCursorCodec(config.secret) }));
 
-  const app = new Hono<AppEnv>()
+  // One OpenAPIHono: `openapi` keeps its registry and document methods; `app` is the same object,
+  // typed by the chain so clients can infer the routes.
+  const openapi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = openapi
     .use(requestId())
+    .use(requestLog(logger))
+    .use(
+      secureHeaders({
+        xFrameOptions: "DENY",
+        referrerPolicy: "no-referrer",
+        // HSTS only where the site is served over https for real.
+        strictTransportSecurity:
+          config.NODE_ENV === "production" ? "max-age=31536000; includeSubDomains" : false,
+      }),
+    )
+    // Cross-origin calls only from the app's own origins; never "*" with credentials.
+    .use(
+      "/api/*",
+      cors({
+        origin: config.TRUSTED_ORIGINS,
+        credentials: true,
+        allowHeaders: [
+          "Content-Type",
+          "Authorization",
+          "If-Match",
+          "If-None-Match",
+          "Idempotency-Key",
+        ],
+        exposeHeaders: ["ETag", "Location", "Retry-After", "X-Request-Id"],
+        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+      }),
+    )
     .get("/healthz", (c) => c.json({ status: "ok" }))
     .get("/readyz", async (c) => {
       try {
@@ -65,8 +128,46 @@ export function createApp({ database, logger, config }: AppDeps) {
     .route("/", authRoutes({ auth, signInFailures, trustedProxies: config.TRUSTED_PROXY, logger }))
     .route("/api", api);
 
-  app.notFound((c) => problem(c, 404, { detail: `No route for ${c.req.method} ${c.req.path}.` }));
+  openapi.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "A JWT from GET /api/auth/token.",
+  });
+  openapi.openAPIRegistry.registerComponent("securitySchemes", "cookie", {
+    type: "apiKey",
+    in: "cookie",
+    name: "better-auth.session_token",
+  });
+  openapi.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Todo API",
+      version: "1.0.0",
+      description:
+        "Your tasks, over REST. Authenticate with a bearer JWT (GET /api/auth/token) or the session cookie.",
+    },
+    servers: [{ url: config.BETTER_AUTH_URL }],
+    security: [{ bearer: [] }, { cookie: [] }],
+  });
+
+  const allowedMethods = methodsByPath(app.routes);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length > 0) {
+      const response = problem(c, 405, {
+        detail: `${c.req.method} is not allowed here; use ${allowed.join(", ")}.`,
+      });
+      response.headers.set("Allow", allowed.join(", "));
+      return response;
+    }
+    return problem(c, 404, { detail: `No route for ${c.req.method} ${c.req.path}.` });
+  });
   app.onError((error, c) => {
+    // Hono's own refusals, such as malformed JSON (400).
+    if (error instanceof HTTPException && error.status < 500) {
+      return problem(c, error.status, { detail: error.message });
+    }
     logger.error({ err: error, requestId: c.get("requestId") }, "unhandled error");
     // Never a stack trace, SQL or driver message: the request id leads to them in the log.
     return problem(c, 500, { detail: "Something went wrong on our side." });
@@ -75,6 +176,22 @@ export function createApp({ database, logger, config }: AppDeps) {
 }
 
 export type AppType = ReturnType<typeof createApp>;
+
+/** For 405: the methods that some route answers for a path (middleware excluded). */
+function methodsByPath(routes: { method: string; path: string }[]) {
+  let compiled: { method: string; pattern: RegExp }[] | undefined;
+  return (path: string): string[] => {
+    compiled ??= routes
+      .filter((route) => route.method !== "ALL" && !route.path.includes("*"))
+      .map((route) => ({
+        method: route.method,
+        pattern: new RegExp(`^${route.path.replace(/:[^/]+/g, "[^/]+")}/?$`),
+      }));
+    return [
+      ...new Set(compiled.filter((route) => route.pattern.test(path)).map((route) => route.method)),
+    ];
+  };
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

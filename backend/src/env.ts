@@ -87,6 +87,8 @@ const envSchema = z.object({
   SIGN_IN_RATE_LIMIT_WINDOW: seconds(60),
   SIGN_IN_FAILURES_MAX: count(5),
   SIGN_IN_FAILURES_WINDOW: seconds(900),
+  API_RATE_LIMIT_MAX: count(600),
+  API_RATE_LIMIT_WINDOW: seconds(60),
 });
 
 /** Every variable the backend reads (documented in backend/.env.example). */

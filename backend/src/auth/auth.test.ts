@@ -271,11 +271,11 @@ describe(`cross-site requests (${databaseKind})`, () => {
     const noOrigin = new Browser(server.url, "");
     for (const [name, value] of b.cookies) noOrigin.cookies.set(name, value);
     expect((await noOrigin.post("/api/me", {})).status).toBe(403);
-    // Past the guard, the route does not exist: 404, not 403.
-    expect((await noOrigin.post("/api/me", {}, { "Sec-Fetch-Site": "same-origin" })).status).toBe(
-      404,
-    );
-    expect((await b.post("/api/me", {})).status).toBe(404);
+    // Past the guard, /api/me answers GET only: 405, not 403.
+    const sameOrigin = await noOrigin.post("/api/me", {}, { "Sec-Fetch-Site": "same-origin" });
+    expect(sameOrigin.status).toBe(405);
+    expect(sameOrigin.headers.get("allow")).toBe("GET");
+    expect((await b.post("/api/me", {})).status).toBe(405);
   });
 });
 

@@ -76,7 +76,8 @@ export function createJwtVerifier(options: {
         if (typeof iat !== "number" || !Number.isFinite(iat)) throw error;
         const signedBy = iat * 1000 + 1000;
         if (signedBy <= loadedAt || iat * 1000 > now + 60_000) throw error;
-        await keysSince(Math.min(signedBy, now));
+        // A load that started in this very millisecond may predate the key: require a later one.
+        await keysSince(Math.min(signedBy, now + 1));
         payload = (await verifyWith(token, keySet as ReturnType<typeof createLocalJWKSet>)).payload;
       }
     } catch (error) {

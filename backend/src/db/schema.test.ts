@@ -108,7 +108,8 @@ describe(`schema after migration (${databaseKind})`, () => {
       tasks_pkey: /btree \(id\)/,
       tasks_user_created_idx: /btree \(user_id, created_at, id\)/,
       tasks_user_status_created_idx: /btree \(user_id, is_completed, created_at, id\)/,
-      tasks_user_due_idx: /btree \(user_id, due_at, id\)/,
+      tasks_user_due_idx:
+        /btree \(user_id, COALESCE\(due_at, 'infinity'::timestamp with time zone\), id\)/,
       tasks_user_priority_idx: /btree \(user_id, priority, id\)/,
       tasks_user_title_idx: /btree \(user_id, lower\(title\), id\)/,
       tasks_user_position_idx: /btree \(user_id, "?position"?, id\)/,

@@ -1,3 +1,6 @@
+// From @hono/zod-openapi, not "zod": importing it first extends Zod with .openapi() before any
+// schema below is built (Zod 4 gives each schema its methods when it is created).
+import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -9,12 +12,12 @@ import {
   integer,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
 import { createInsertSchema, createSelectSchema } from "drizzle-zod";
-import { z } from "zod";
 import { toIsoUtc } from "../lib/timestamps.ts";
 
 /**
@@ -196,8 +199,13 @@ export const tasks = pgTable(
     index("tasks_user_created_idx").on(t.user_id, t.created_at, t.id),
     // Lists filtered by status in creation order, and the pending/completed counts.
     index("tasks_user_status_created_idx").on(t.user_id, t.is_completed, t.created_at, t.id),
-    // Lists sorted by due date, and the overdue / due-today / upcoming filters (range scans).
-    index("tasks_user_due_idx").on(t.user_id, t.due_at, t.id),
+    // Lists sorted by due date (no date last), and the overdue / today / upcoming / none filters:
+    // all written against this same expression, so one index serves them.
+    index("tasks_user_due_idx").on(
+      t.user_id,
+      sql`coalesce(${t.due_at}, 'infinity'::timestamptz)`,
+      t.id,
+    ),
     // Lists sorted by priority (enum order).
     index("tasks_user_priority_idx").on(t.user_id, t.priority, t.id),
     // Lists sorted by title, case-insensitively.
@@ -212,6 +220,29 @@ export const tasks = pgTable(
       t.user_id,
       sql`(${t.title} || ' ' || ${t.description}) gin_trgm_ops`,
     ),
+  ],
+);
+
+/**
+ * POST retries: the first response to a (user, Idempotency-Key) is kept for at least 24 hours and
+ * replayed for a retry with the same body. `response_status` is null while the first request runs.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    user_id: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    key: text().notNull(),
+    request_hash: text().notNull(),
+    response_status: integer(),
+    response_body: text(),
+    created_at: timestamptz().notNull().default(sql`now()`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.user_id, t.key] }),
+    // Expired keys are deleted by age.
+    index("idempotency_keys_created_idx").on(t.created_at),
   ],
 );
 

@@ -1,15 +1,18 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 
 /** An RFC 9457 problem: the one error shape of this API. */
-export interface Problem {
-  type?: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  [extension: string]: unknown;
-}
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  request_id: z.string().optional(),
+  /** Validation errors, one per field. */
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
 
 const TITLES: Partial<Record<ContentfulStatusCode, string>> = {
   400: "Bad Request",
@@ -28,11 +31,11 @@ const TITLES: Partial<Record<ContentfulStatusCode, string>> = {
 };
 
 /** Answers `application/problem+json`, with the request id so a report can be matched to the log. */
-export function problem(
+export function problem<S extends ContentfulStatusCode>(
   c: Context,
-  status: ContentfulStatusCode,
-  fields: Omit<Problem, "status" | "title"> & { title?: string } = {},
-): Response {
+  status: S,
+  fields: Omit<Problem, "status" | "title" | "type"> & { title?: string } = {},
+) {
   const body: Problem = {
     type: "about:blank",
     title: TITLES[status] ?? "Error",
@@ -40,5 +43,6 @@ export function problem(
     ...fields,
     request_id: c.get("requestId"),
   };
-  return c.body(JSON.stringify(body), status, { "Content-Type": "application/problem+json" });
+  // c.json keeps a Content-Type given here, so the response stays typed for the OpenAPI routes.
+  return c.json(body, status, { "Content-Type": "application/problem+json" });
 }

@@ -1,0 +1,66 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "./hono-env.ts";
+import type { Logger } from "./logger.ts";
+import { problem } from "./problem.ts";
+
+/** A body is JSON or nothing: anything else is refused with 415 before any parsing. */
+export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
+  const hasBody =
+    Number(c.req.header("content-length") ?? 0) > 0 ||
+    c.req.header("transfer-encoding") !== undefined;
+  const type = c.req.header("content-type") ?? "";
+  if (hasBody && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
+    return problem(c, 415, {
+      detail: "Send the body as JSON, with Content-Type: application/json.",
+    });
+  }
+  await next();
+});
+
+/** One line per request: method, route pattern, status, duration, request id (never credentials). */
+export const requestLog = (logger: Logger) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const started = performance.now();
+    await next();
+    logger.info(
+      {
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        requestId: c.get("requestId"),
+      },
+      "request",
+    );
+  });
+
+/**
+ * A per-user request budget (fixed window), kept in this process: it protects the database from
+ * one runaway client without a database write per request. With several instances, each allows
+ * the budget, so the effective limit is per instance.
+ */
+export function perUserRateLimit({ max, windowSeconds }: { max: number; windowSeconds: number }) {
+  const windows = new Map<string, { started: number; count: number }>();
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const now = Date.now();
+    const userId = c.get("user").id;
+    let window = windows.get(userId);
+    if (!window || now - window.started >= windowSeconds * 1000) {
+      if (windows.size > 100_000) windows.clear(); // bounded memory; at worst a fresh window
+      window = { started: now, count: 0 };
+      windows.set(userId, window);
+    }
+    window.count++;
+    if (window.count > max) {
+      const response = problem(c, 429, {
+        detail: `At most ${max} requests per ${windowSeconds} s. Slow down.`,
+      });
+      response.headers.set(
+        "Retry-After",
+        String(Math.ceil((window.started + windowSeconds * 1000 - now) / 1000)),
+      );
+      return response;
+    }
+    await next();
+  });
+}

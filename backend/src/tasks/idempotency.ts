@@ -1,0 +1,76 @@
+import { createHash } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { idempotencyKeys } from "../db/schema.ts";
+
+/** Keys are remembered this long; a retry after that is a new request. */
+const KEEP = sql`interval '24 hours'`;
+/** A claim still unfinished after this long was left by a crashed request and may be taken over. */
+const ABANDONED = sql`interval '1 minute'`;
+
+export interface StoredResponse {
+  status: number;
+  body: string;
+}
+
+export type IdempotentResult =
+  | { outcome: "fresh"; response: StoredResponse }
+  | { outcome: "replayed"; response: StoredResponse }
+  /** The same key with a different body. */
+  | { outcome: "mismatch" }
+  /** The first request with this key has not finished. */
+  | { outcome: "running" };
+
+export const hashRequest = (body: unknown) =>
+  createHash("sha256").update(JSON.stringify(body)).digest("hex");
+
+/**
+ * Runs `run` once per (user, key): the key is claimed first (a unique row), so concurrent retries
+ * see it and get "running"; once `run` finishes its response is stored, and retries replay it.
+ */
+export async function idempotent(
+  db: Db,
+  userId: string,
+  key: string,
+  requestHash: string,
+  run: () => Promise<StoredResponse>,
+): Promise<IdempotentResult> {
+  const row = and(eq(idempotencyKeys.user_id, userId), eq(idempotencyKeys.key, key));
+  // Forget this user's expired keys and abandoned claims, so they can be used afresh.
+  await db.delete(idempotencyKeys).where(
+    and(
+      eq(idempotencyKeys.user_id, userId),
+      sql`(${idempotencyKeys.created_at} < now() - ${KEEP}
+          or (${idempotencyKeys.response_status} is null and ${idempotencyKeys.created_at} < now() - ${ABANDONED}))`,
+    ),
+  );
+  const claimed = await db
+    .insert(idempotencyKeys)
+    .values({ user_id: userId, key, request_hash: requestHash })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+
+  if (claimed.length === 0) {
+    const [existing] = await db.select().from(idempotencyKeys).where(row);
+    if (!existing) return idempotent(db, userId, key, requestHash, run); // deleted meanwhile: claim again
+    if (existing.request_hash !== requestHash) return { outcome: "mismatch" };
+    if (existing.response_status === null || existing.response_body === null)
+      return { outcome: "running" };
+    return {
+      outcome: "replayed",
+      response: { status: existing.response_status, body: existing.response_body },
+    };
+  }
+
+  try {
+    const response = await run();
+    await db
+      .update(idempotencyKeys)
+      .set({ response_status: response.status, response_body: response.body })
+      .where(row);
+    return { outcome: "fresh", response };
+  } catch (error) {
+    await db.delete(idempotencyKeys).where(row); // let a retry try again
+    throw error;
+  }
+}

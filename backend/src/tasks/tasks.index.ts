@@ -1,0 +1,178 @@
+// The tasks router: HTTP only (parameters, ETags, status codes); the logic is in tasks.service.ts.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { Db } from "../db/client.ts";
+import type { Task } from "../db/schema.ts";
+import type { CursorCodec } from "../lib/cursor.ts";
+import type { AppEnv } from "../lib/hono-env.ts";
+import { problem } from "../lib/problem.ts";
+import { validationHook } from "../lib/validation.ts";
+import { hashRequest, idempotent } from "./idempotency.ts";
+import * as routes from "./tasks.routes.ts";
+import * as service from "./tasks.service.ts";
+
+const etagOf = (task: Pick<Task, "version">) => `"${task.version}"`;
+
+/**
+ * The version an If-Match header asks for: undefined when absent or "*" (any version), NaN when
+ * it names no version of ours (so it matches nothing).
+ */
+function expectedVersion(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === "*") return undefined;
+  const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header);
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/** Where a task lives (relative, so it stays right behind a proxy). */
+const taskLocation = (task: Task) => `/api/${task.user_id}/tasks/${task.id}`;
+
+export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
+  const { db, cursors } = deps;
+
+  // `{user_id}` must be the caller ("me" or their own id). Checked once, for every task route.
+  const ownPath = createMiddleware<AppEnv>(async (c, next) => {
+    const pathUser = c.req.param("user_id");
+    if (pathUser !== "me" && pathUser !== c.get("user").id) {
+      return problem(c, 403, {
+        detail: 'You can only see and change your own tasks: use your own user id, or "me".',
+      });
+    }
+    await next();
+  });
+
+  const router = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  router.use("/:user_id/tasks", ownPath);
+  router.use("/:user_id/tasks/*", ownPath);
+
+  /** Answers a change: 200 with the task, 412 with the current one, or 404. */
+  const changed = (c: Context<AppEnv>, result: service.ChangeResult) => {
+    switch (result.outcome) {
+      case "changed":
+        return c.json(result.task, 200, { ETag: etagOf(result.task) });
+      case "stale":
+        return c.json(
+          {
+            type: "about:blank",
+            title: "Precondition Failed",
+            status: 412,
+            detail: `The task changed since you read it: it is at version ${result.current.version} now.`,
+            request_id: c.get("requestId"),
+            task: result.current,
+          },
+          412,
+          { "Content-Type": "application/problem+json", ETag: etagOf(result.current) },
+        );
+      case "not_found":
+        return problem(c, 404, { detail: "No such task." });
+    }
+  };
+
+  return router
+    .openapi(routes.list, async (c) => {
+      const { cursor, sort, limit, ...filters } = c.req.valid("query");
+      // A cursor is valid only for the query that produced it.
+      const query = JSON.stringify([sort, filters]);
+      let after: service.Position | undefined;
+      if (cursor) {
+        after = cursors.decode(cursor, query) as service.Position | undefined;
+        if (!after)
+          return problem(c, 400, {
+            detail: "The cursor is damaged, or was made for another query.",
+          });
+      }
+      const page = await service.listTasks(db, c.get("user").id, { filters, sort, limit, after });
+      return c.json(
+        { items: page.items, next_cursor: page.next ? cursors.encode(page.next, query) : null },
+        200,
+      );
+    })
+    .openapi(routes.create, async (c) => {
+      const userId = c.get("user").id;
+      const input = c.req.valid("json");
+      const create = async () => {
+        const task = await service.createTask(db, userId, input);
+        return { status: 201, body: JSON.stringify(task) };
+      };
+      const key = c.req.valid("header")["idempotency-key"];
+      const result = key
+        ? await idempotent(db, userId, key, hashRequest(input), create)
+        : { outcome: "fresh" as const, response: await create() };
+      if (result.outcome === "mismatch") {
+        return problem(c, 422, {
+          detail: "This Idempotency-Key was used with a different body.",
+          errors: [{ path: "Idempotency-Key", message: "was used with a different body" }],
+        });
+      }
+      if (result.outcome === "running") {
+        return problem(c, 409, {
+          detail: "A request with this Idempotency-Key is still running: retry in a moment.",
+        });
+      }
+      const task = JSON.parse(result.response.body) as Task;
+      return c.json(task, 201, {
+        ETag: etagOf(task),
+        Location: taskLocation(task),
+        ...(result.outcome === "replayed" ? { "Idempotent-Replayed": "true" } : {}),
+      });
+    })
+    .openapi(routes.stats, async (c) => c.json(await service.taskStats(db, c.get("user").id), 200))
+    .openapi(routes.bulk, async (c) => {
+      const { action, ids } = c.req.valid("json");
+      const result = await service.bulkTasks(db, c.get("user").id, action, ids);
+      if (result.outcome === "not_found") {
+        return problem(c, 404, {
+          detail: `No such tasks: ${result.missing.join(", ")}. Nothing was changed.`,
+        });
+      }
+      return c.json({ action, ids: result.ids }, 200);
+    })
+    .openapi(routes.getOne, async (c) => {
+      const task = await service.getTask(db, c.get("user").id, c.req.valid("param").id);
+      if (!task) return problem(c, 404, { detail: "No such task." });
+      const etag = etagOf(task);
+      const ifNoneMatch = c.req.valid("header")["if-none-match"];
+      if (ifNoneMatch?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
+        return c.body(null, 304, { ETag: etag });
+      }
+      return c.json(task, 200, { ETag: etag });
+    })
+    .openapi(routes.replace, async (c) => {
+      const { id } = c.req.valid("param");
+      // PUT replaces every editable field: the ones left out get their defaults (not position).
+      const defaults = {
+        description: "",
+        is_completed: false,
+        priority: "none" as const,
+        due_at: null,
+        tags: [],
+      };
+      const fields = Object.assign(defaults, c.req.valid("json"));
+      const version = expectedVersion(c.req.valid("header")["if-match"]);
+      return changed(c, await service.updateTask(db, c.get("user").id, id, fields, version));
+    })
+    .openapi(routes.update, async (c) => {
+      const { id } = c.req.valid("param");
+      const version = expectedVersion(c.req.valid("header")["if-match"]);
+      return changed(
+        c,
+        await service.updateTask(db, c.get("user").id, id, c.req.valid("json"), version),
+      );
+    })
+    .openapi(routes.complete, async (c) => {
+      const { id } = c.req.valid("param");
+      const version = expectedVersion(c.req.valid("header")["if-match"]);
+      const body = c.req.valid("json") as { is_completed?: boolean } | undefined;
+      return changed(
+        c,
+        await service.setCompletion(db, c.get("user").id, id, body?.is_completed, version),
+      );
+    })
+    .openapi(routes.remove, async (c) => {
+      const { id } = c.req.valid("param");
+      const version = expectedVersion(c.req.valid("header")["if-match"]);
+      const result = await service.deleteTask(db, c.get("user").id, id, version);
+      if (result.outcome === "deleted") return c.body(null, 204);
+      return changed(c, result);
+    });
+}

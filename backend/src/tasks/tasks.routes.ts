@@ -1,0 +1,282 @@
+// The tasks API contract (DESIGN.md §6), as OpenAPI routes built from the table-derived schemas.
+import { createRoute, z } from "@hono/zod-openapi";
+import { insertTaskSchema, patchTaskSchema, selectTaskSchema, taskPriority } from "../db/schema.ts";
+import { problemSchema } from "../lib/problem.ts";
+import { BULK_ACTIONS, BULK_MAX, DUE_FILTERS, SORTS, STATUSES } from "./tasks.service.ts";
+
+const INT_MAX = 2_147_483_647;
+
+export const Task = selectTaskSchema.openapi("Task");
+const NewTask = insertTaskSchema.openapi("NewTask");
+const TaskChanges = patchTaskSchema.openapi("TaskChanges");
+const Problem = problemSchema.openapi("Problem");
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const userParams = z.object({
+  user_id: z.string().openapi({
+    param: { name: "user_id", in: "path" },
+    description: 'Your own user id, or "me". Anyone else\'s id is refused with 403.',
+    example: "me",
+  }),
+});
+const taskParams = userParams.extend({
+  id: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(INT_MAX)
+    .openapi({ param: { name: "id", in: "path" }, example: 42 }),
+});
+
+const ifMatch = z.object({
+  "if-match": z.string().optional().openapi({
+    description: 'Change only if the task is still at this version (its ETag, e.g. "3"); else 412.',
+  }),
+});
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+const problem = (description: string) => ({
+  content: { "application/problem+json": { schema: Problem } },
+  description,
+});
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  content: { "application/json": { schema } },
+  required: true,
+});
+
+/** Errors any task route can answer. */
+const commonErrors = {
+  401: problem("No credentials, or bad ones."),
+  403: problem(
+    "`user_id` is someone else, or a cookie-authenticated change came from an untrusted origin.",
+  ),
+  422: problem("Invalid parameters or body; `errors` lists each field."),
+  429: problem("Too many requests; see `Retry-After`."),
+};
+const bodyErrors = {
+  400: problem("Malformed JSON."),
+  413: problem("Body over 64 KB."),
+  415: problem("The body is not `application/json`."),
+};
+const notFound = { 404: problem("No such task for this user.") };
+const stale = { 412: problem("`If-Match` names an older version; `task` holds the current one.") };
+const taskResponse = (description: string) => ({
+  ...json(Task, description),
+  headers: z.object({ ETag: z.string().openapi({ description: "The task's version, quoted." }) }),
+});
+
+export const listQuery = z.object({
+  status: z.enum(STATUSES).default("all"),
+  q: z.string().trim().min(1).max(200).optional().openapi({
+    description: "Case-insensitive text to find in the title or description.",
+  }),
+  tag: z.string().trim().min(1).max(32).optional(),
+  priority: z.enum(taskPriority.enumValues).optional(),
+  due: z.enum(DUE_FILTERS).optional().openapi({
+    description:
+      "overdue: pending and past due; today / upcoming: due today / after today in `tz`; none: no due date.",
+  }),
+  tz: z
+    .string()
+    .refine(isTimeZone, "must be an IANA time zone, such as Europe/Paris")
+    .default("UTC")
+    .openapi({ description: 'The time zone that decides "today".', example: "Europe/Paris" }),
+  sort: z
+    .enum(SORTS)
+    .default("created")
+    .openapi({ description: "A leading - reverses the order; ties go by id." }),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z
+    .string()
+    .max(2000)
+    .optional()
+    .openapi({ description: "`next_cursor` of the previous page." }),
+});
+
+const TaskList = z
+  .object({
+    items: z.array(Task),
+    next_cursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Pass as `cursor` for the next page; null at the end." }),
+  })
+  .openapi("TaskList");
+
+const Stats = z
+  .object({
+    total: z.number().int(),
+    pending: z.number().int(),
+    completed: z.number().int(),
+    overdue: z.number().int(),
+  })
+  .openapi("TaskStats");
+
+const BulkRequest = z
+  .strictObject({
+    action: z.enum(BULK_ACTIONS),
+    ids: z.array(z.number().int().min(1).max(INT_MAX)).min(1).max(BULK_MAX),
+  })
+  .openapi("BulkRequest");
+const BulkResult = z
+  .object({ action: z.enum(BULK_ACTIONS), ids: z.array(z.number().int()) })
+  .openapi("BulkResult");
+
+const tags = ["tasks"];
+
+export const list = createRoute({
+  method: "get",
+  path: "/{user_id}/tasks",
+  tags,
+  summary: "List tasks",
+  request: { params: userParams, query: listQuery },
+  responses: {
+    200: json(TaskList, "One page of tasks."),
+    400: problem("The cursor is damaged or belongs to another query."),
+    ...commonErrors,
+  },
+});
+
+export const create = createRoute({
+  method: "post",
+  path: "/{user_id}/tasks",
+  tags,
+  summary: "Create a task",
+  request: {
+    params: userParams,
+    headers: z.object({
+      "idempotency-key": z.string().min(1).max(200).optional().openapi({
+        description:
+          "Retries with the same key and body return the first response; nothing is created twice.",
+      }),
+    }),
+    body: jsonBody(NewTask),
+  },
+  responses: {
+    201: {
+      ...taskResponse("Created."),
+      headers: z.object({ ETag: z.string(), Location: z.string() }),
+    },
+    409: problem("A request with this Idempotency-Key is still running."),
+    ...bodyErrors,
+    ...commonErrors,
+  },
+});
+
+export const stats = createRoute({
+  method: "get",
+  path: "/{user_id}/tasks/stats",
+  tags,
+  summary: "Count tasks",
+  request: { params: userParams },
+  responses: { 200: json(Stats, "Counts of the user's tasks."), ...commonErrors },
+});
+
+export const bulk = createRoute({
+  method: "post",
+  path: "/{user_id}/tasks/bulk",
+  tags,
+  summary: "Complete, reopen or delete many tasks, all or nothing",
+  request: { params: userParams, body: jsonBody(BulkRequest) },
+  responses: {
+    200: json(BulkResult, "Done, for every id."),
+    404: problem("Some ids are not this user's tasks; nothing changed. `detail` lists them."),
+    ...bodyErrors,
+    ...commonErrors,
+  },
+});
+
+export const getOne = createRoute({
+  method: "get",
+  path: "/{user_id}/tasks/{id}",
+  tags,
+  summary: "Get a task",
+  request: {
+    params: taskParams,
+    headers: z.object({ "if-none-match": z.string().optional() }),
+  },
+  responses: {
+    200: taskResponse("The task."),
+    304: { description: "Not modified since the ETag in `If-None-Match`." },
+    ...notFound,
+    ...commonErrors,
+  },
+});
+
+export const replace = createRoute({
+  method: "put",
+  path: "/{user_id}/tasks/{id}",
+  tags,
+  summary: "Replace a task's editable fields",
+  description: "Fields left out get their defaults (position excepted: it is kept).",
+  request: { params: taskParams, headers: ifMatch, body: jsonBody(NewTask) },
+  responses: {
+    200: taskResponse("The task as it is now."),
+    ...notFound,
+    ...stale,
+    ...bodyErrors,
+    ...commonErrors,
+  },
+});
+
+export const update = createRoute({
+  method: "patch",
+  path: "/{user_id}/tasks/{id}",
+  tags,
+  summary: "Change some of a task's fields",
+  request: { params: taskParams, headers: ifMatch, body: jsonBody(TaskChanges) },
+  responses: {
+    200: taskResponse("The task as it is now."),
+    ...notFound,
+    ...stale,
+    ...bodyErrors,
+    ...commonErrors,
+  },
+});
+
+export const remove = createRoute({
+  method: "delete",
+  path: "/{user_id}/tasks/{id}",
+  tags,
+  summary: "Delete a task",
+  request: { params: taskParams, headers: ifMatch },
+  responses: { 204: { description: "Deleted." }, ...notFound, ...stale, ...commonErrors },
+});
+
+export const complete = createRoute({
+  method: "patch",
+  path: "/{user_id}/tasks/{id}/complete",
+  tags,
+  summary: "Toggle completion, or set it",
+  request: {
+    params: taskParams,
+    headers: ifMatch,
+    body: {
+      content: {
+        "application/json": {
+          schema: z.strictObject({ is_completed: z.boolean() }).openapi("Completion"),
+        },
+      },
+      required: false,
+      description: "Leave the body out to toggle.",
+    },
+  },
+  responses: {
+    200: taskResponse("The task as it is now."),
+    ...notFound,
+    ...stale,
+    ...bodyErrors,
+    ...commonErrors,
+  },
+});

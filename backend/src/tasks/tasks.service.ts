@@ -1,0 +1,302 @@
+// The task operations, as plain functions of (database, user id, input): the REST handlers call
+// them, and so can a CLI or an MCP server. Every query is scoped by user_id in its WHERE clause.
+import { TZDate } from "@date-fns/tz";
+import { type AnyColumn, and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { type NewTask, type Task, type TaskPatch, tasks } from "../db/schema.ts";
+
+export const SORTS = [
+  "created",
+  "-created",
+  "due",
+  "-due",
+  "priority",
+  "-priority",
+  "title",
+  "-title",
+  "position",
+] as const;
+export type Sort = (typeof SORTS)[number];
+export const STATUSES = ["all", "pending", "completed"] as const;
+export const DUE_FILTERS = ["overdue", "today", "upcoming", "none"] as const;
+
+export interface ListFilters {
+  status: (typeof STATUSES)[number];
+  q?: string | undefined;
+  tag?: string | undefined;
+  priority?: Task["priority"] | undefined;
+  due?: (typeof DUE_FILTERS)[number] | undefined;
+  /** IANA time zone that decides what "today" is. */
+  tz: string;
+}
+
+/** Where a page starts: just after the task with this sort key (as text) and id. */
+export interface Position {
+  key: string;
+  id: number;
+}
+
+// `due` sorts tasks without a date last: the same expression as the tasks_user_due_idx index.
+const dueKey = sql`coalesce(${tasks.due_at}, 'infinity'::timestamptz)`;
+
+/** Each sort key, with the SQL type its text form is cast back to when a cursor resumes. */
+const SORT_KEYS: Record<string, { key: AnyColumn | SQL; type: string }> = {
+  created: { key: tasks.created_at, type: "timestamptz" },
+  due: { key: dueKey, type: "timestamptz" },
+  priority: { key: tasks.priority, type: "task_priority" },
+  title: { key: sql`lower(${tasks.title})`, type: "text" },
+  position: { key: tasks.position, type: "float8" },
+};
+
+function sortSpec(sort: Sort) {
+  const descending = sort.startsWith("-");
+  const spec = SORT_KEYS[descending ? sort.slice(1) : sort];
+  if (!spec) throw new Error(`unknown sort ${sort}`);
+  return { ...spec, descending };
+}
+
+/** Escapes LIKE wildcards so a search for "100%" finds the text "100%". */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, "\\$&")}%`;
+
+/** The start of today and of tomorrow in `tz`, as instants. */
+function dayBounds(tz: string, now: Date) {
+  const local = new TZDate(now, tz);
+  const today = new TZDate(local.getFullYear(), local.getMonth(), local.getDate(), tz);
+  const tomorrow = new TZDate(local.getFullYear(), local.getMonth(), local.getDate() + 1, tz);
+  return { today: today.toISOString(), tomorrow: tomorrow.toISOString() };
+}
+
+function filterConditions(userId: string, filters: ListFilters, now: Date): SQL[] {
+  const conditions: SQL[] = [eq(tasks.user_id, userId)];
+  if (filters.status !== "all")
+    conditions.push(eq(tasks.is_completed, filters.status === "completed"));
+  if (filters.q) {
+    // The same expression as the trigram index tasks_user_search_idx.
+    conditions.push(
+      sql`(${tasks.title} || ' ' || ${tasks.description}) ilike ${likePattern(filters.q)}`,
+    );
+  }
+  if (filters.tag) conditions.push(sql`${tasks.tags} @> array[${filters.tag}]::text[]`);
+  if (filters.priority) conditions.push(eq(tasks.priority, filters.priority));
+  if (filters.due) {
+    const nowIso = now.toISOString();
+    const { today, tomorrow } = dayBounds(filters.tz, now);
+    const due = {
+      overdue: sql`${dueKey} < ${nowIso}::timestamptz and not ${tasks.is_completed}`,
+      today: sql`${dueKey} >= ${today}::timestamptz and ${dueKey} < ${tomorrow}::timestamptz`,
+      upcoming: sql`${dueKey} >= ${tomorrow}::timestamptz and ${dueKey} < 'infinity'::timestamptz`,
+      none: sql`${dueKey} = 'infinity'::timestamptz`,
+    }[filters.due];
+    conditions.push(due);
+  }
+  return conditions;
+}
+
+/**
+ * One page of the user's tasks, keyset-paginated: `after` is the last task of the previous page.
+ * Returns the page and, when more tasks follow, the position to continue after.
+ */
+export async function listTasks(
+  db: Db,
+  userId: string,
+  options: {
+    filters: ListFilters;
+    sort: Sort;
+    limit: number;
+    after?: Position | undefined;
+    now?: Date;
+  },
+): Promise<{ items: Task[]; next: Position | null }> {
+  const { key, type, descending } = sortSpec(options.sort);
+  const conditions = filterConditions(userId, options.filters, options.now ?? new Date());
+  if (options.after) {
+    const after = sql`(${key}, ${tasks.id}) ${sql.raw(descending ? "<" : ">")} (cast(${options.after.key} as ${sql.raw(type)}), ${options.after.id})`;
+    conditions.push(after);
+  }
+  const order = descending ? desc : asc;
+  const rows = await db
+    .select({ task: tasks, sortKey: sql<string>`(${key})::text` })
+    .from(tasks)
+    .where(and(...conditions))
+    .orderBy(order(key), order(tasks.id))
+    .limit(options.limit + 1);
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => row.task),
+    next: rows.length > options.limit && last ? { key: last.sortKey, id: last.task.id } : null,
+  };
+}
+
+export async function getTask(db: Db, userId: string, id: number): Promise<Task | undefined> {
+  const [task] = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, id), eq(tasks.user_id, userId)));
+  return task;
+}
+
+/** completed_at follows is_completed: set on completion (kept if already set), cleared on reopening. */
+const completedAtFor = (isCompleted: boolean) =>
+  isCompleted ? sql`coalesce(${tasks.completed_at}, now())` : sql`null`;
+
+export async function createTask(db: Db, userId: string, input: NewTask): Promise<Task> {
+  const [task] = await db
+    .insert(tasks)
+    .values({
+      ...input,
+      user_id: userId,
+      completed_at: input.is_completed ? sql`now()` : null,
+      // New tasks go to the end of the user's manual order unless a position is given.
+      position:
+        input.position ??
+        sql`(select coalesce(max(${tasks.position}), 0) + 1 from ${tasks} where ${tasks.user_id} = ${userId})`,
+    })
+    .returning();
+  if (!task) throw new Error("insert returned no row");
+  return task;
+}
+
+export type ChangeResult =
+  | { outcome: "changed"; task: Task }
+  | { outcome: "not_found" }
+  /** `If-Match` named an older version: nothing changed; here is the task as it is. */
+  | { outcome: "stale"; current: Task };
+
+/** Finishes a conditional change that matched no row: a stale version, or no such task. */
+async function noMatch(db: Db, userId: string, id: number): Promise<ChangeResult> {
+  const current = await getTask(db, userId, id);
+  return current ? { outcome: "stale", current } : { outcome: "not_found" };
+}
+
+const matching = (userId: string, id: number, expectedVersion: number | undefined) =>
+  and(
+    eq(tasks.id, id),
+    eq(tasks.user_id, userId),
+    expectedVersion === undefined ? undefined : eq(tasks.version, expectedVersion),
+  );
+
+/**
+ * Changes the given fields (PATCH), or all editable fields (PUT: pass every field, with defaults
+ * for the ones the client left out). Bumps `version`; with `expectedVersion`, changes only that
+ * version (optimistic concurrency).
+ */
+export async function updateTask(
+  db: Db,
+  userId: string,
+  id: number,
+  changes: TaskPatch,
+  expectedVersion?: number,
+): Promise<ChangeResult> {
+  const { is_completed, ...fields } = changes;
+  const [task] = await db
+    .update(tasks)
+    .set({
+      ...fields,
+      ...(is_completed === undefined
+        ? {}
+        : { is_completed, completed_at: completedAtFor(is_completed) }),
+      version: sql`${tasks.version} + 1`,
+    })
+    .where(matching(userId, id, expectedVersion))
+    .returning();
+  return task ? { outcome: "changed", task } : noMatch(db, userId, id);
+}
+
+/** Sets completion, or toggles it when `isCompleted` is undefined. */
+export async function setCompletion(
+  db: Db,
+  userId: string,
+  id: number,
+  isCompleted: boolean | undefined,
+  expectedVersion?: number,
+): Promise<ChangeResult> {
+  // In SET, the right-hand sides see the row before the update.
+  const next = isCompleted === undefined ? sql`not ${tasks.is_completed}` : sql`${isCompleted}`;
+  const [task] = await db
+    .update(tasks)
+    .set({
+      is_completed: next,
+      completed_at: sql`case when ${next} then coalesce(${tasks.completed_at}, now()) else null end`,
+      version: sql`${tasks.version} + 1`,
+    })
+    .where(matching(userId, id, expectedVersion))
+    .returning();
+  return task ? { outcome: "changed", task } : noMatch(db, userId, id);
+}
+
+export async function deleteTask(
+  db: Db,
+  userId: string,
+  id: number,
+  expectedVersion?: number,
+): Promise<Exclude<ChangeResult, { outcome: "changed" }> | { outcome: "deleted" }> {
+  const deleted = await db
+    .delete(tasks)
+    .where(matching(userId, id, expectedVersion))
+    .returning({ id: tasks.id });
+  if (deleted.length > 0) return { outcome: "deleted" };
+  return (await noMatch(db, userId, id)) as Exclude<ChangeResult, { outcome: "changed" }>;
+}
+
+export const BULK_ACTIONS = ["complete", "uncomplete", "delete"] as const;
+/** Thrown inside the bulk transaction to roll it back when some ids are not the user's. */
+class Missing extends Error {}
+export const BULK_MAX = 500;
+
+/**
+ * Applies one action to many of the user's tasks, all or nothing: if any id is not the user's
+ * task, nothing changes and the missing ids are returned.
+ */
+export async function bulkTasks(
+  db: Db,
+  userId: string,
+  action: (typeof BULK_ACTIONS)[number],
+  ids: number[],
+): Promise<{ outcome: "done"; ids: number[] } | { outcome: "not_found"; missing: number[] }> {
+  const wanted = [...new Set(ids)];
+  const owned = and(eq(tasks.user_id, userId), inArray(tasks.id, wanted));
+  try {
+    return await db.transaction(async (tx) => {
+      const changed =
+        action === "delete"
+          ? await tx.delete(tasks).where(owned).returning({ id: tasks.id })
+          : await tx
+              .update(tasks)
+              .set({
+                is_completed: action === "complete",
+                completed_at: completedAtFor(action === "complete"),
+                version: sql`${tasks.version} + 1`,
+              })
+              .where(owned)
+              .returning({ id: tasks.id });
+      if (changed.length !== wanted.length) throw new Missing();
+      return { outcome: "done" as const, ids: changed.map((row) => row.id).sort((a, b) => a - b) };
+    });
+  } catch (error) {
+    if (!(error instanceof Missing)) throw error;
+    const found = await db.select({ id: tasks.id }).from(tasks).where(owned);
+    const foundIds = new Set(found.map((row) => row.id));
+    return { outcome: "not_found", missing: wanted.filter((id) => !foundIds.has(id)) };
+  }
+}
+
+export interface TaskStats {
+  total: number;
+  pending: number;
+  completed: number;
+  overdue: number;
+}
+
+export async function taskStats(db: Db, userId: string): Promise<TaskStats> {
+  const [stats] = await db
+    .select({
+      total: sql<number>`count(*)::int`,
+      pending: sql<number>`(count(*) filter (where not ${tasks.is_completed}))::int`,
+      completed: sql<number>`(count(*) filter (where ${tasks.is_completed}))::int`,
+      overdue: sql<number>`(count(*) filter (where not ${tasks.is_completed} and ${tasks.due_at} < now()))::int`,
+    })
+    .from(tasks)
+    .where(eq(tasks.user_id, userId));
+  return stats ?? { total: 0, pending: 0, completed: 0, overdue: 0 };
+}
