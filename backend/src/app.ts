@@ -12,6 +12,7 @@ import { createJwtVerifier } from "./auth/jwt.ts";
 import { requireUser } from "./auth/require-user.ts";
 import { createSignInFailures } from "./auth/sign-in-failures.ts";
 import type { Database } from "./db/client.ts";
+import { docsRoutes } from "./docs/docs.routes.ts";
 import type { Env } from "./env.ts";
 import { createCursorCodec } from "./lib/cursor.ts";
 import type { AppEnv } from "./lib/hono-env.ts";
@@ -126,7 +127,8 @@ export function createApp({ database, logger, config }: AppDeps) {
       }
     })
     .route("/", authRoutes({ auth, signInFailures, trustedProxies: config.TRUSTED_PROXY, logger }))
-    .route("/api", api);
+    .route("/api", api)
+    .route("/", docsRoutes());
 
   openapi.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -3,13 +3,16 @@ import type { AppEnv } from "./hono-env.ts";
 import type { Logger } from "./logger.ts";
 import { problem } from "./problem.ts";
 
-/** A body is JSON or nothing: anything else is refused with 415 before any parsing. */
+/**
+ * A body is JSON or nothing: anything else is refused with 415 before any parsing. The pattern is
+ * Hono's own JSON test, so whatever passes here is parsed as JSON.
+ */
 export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   const hasBody =
     Number(c.req.header("content-length") ?? 0) > 0 ||
     c.req.header("transfer-encoding") !== undefined;
   const type = c.req.header("content-type") ?? "";
-  if (hasBody && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
+  if (hasBody && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type)) {
     return problem(c, 415, {
       detail: "Send the body as JSON, with Content-Type: application/json.",
     });

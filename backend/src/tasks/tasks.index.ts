@@ -132,7 +132,9 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
       if (!task) return problem(c, 404, { detail: "No such task." });
       const etag = etagOf(task);
       const ifNoneMatch = c.req.valid("header")["if-none-match"];
-      if (ifNoneMatch?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
+      // "*" matches any current version (RFC 9110); weak and strong tags compare alike here.
+      const tags = ifNoneMatch?.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
+      if (tags?.includes("*") || tags?.includes(etag)) {
         return c.body(null, 304, { ETag: etag });
       }
       return c.json(task, 200, { ETag: etag });

@@ -136,6 +136,7 @@ const BulkResult = z
 const tags = ["tasks"];
 
 export const list = createRoute({
+  operationId: "listTasks",
   method: "get",
   path: "/{user_id}/tasks",
   tags,
@@ -149,6 +150,7 @@ export const list = createRoute({
 });
 
 export const create = createRoute({
+  operationId: "createTask",
   method: "post",
   path: "/{user_id}/tasks",
   tags,
@@ -175,6 +177,7 @@ export const create = createRoute({
 });
 
 export const stats = createRoute({
+  operationId: "getTaskStats",
   method: "get",
   path: "/{user_id}/tasks/stats",
   tags,
@@ -184,6 +187,7 @@ export const stats = createRoute({
 });
 
 export const bulk = createRoute({
+  operationId: "bulkTasks",
   method: "post",
   path: "/{user_id}/tasks/bulk",
   tags,
@@ -198,6 +202,7 @@ export const bulk = createRoute({
 });
 
 export const getOne = createRoute({
+  operationId: "getTask",
   method: "get",
   path: "/{user_id}/tasks/{id}",
   tags,
@@ -215,6 +220,7 @@ export const getOne = createRoute({
 });
 
 export const replace = createRoute({
+  operationId: "replaceTask",
   method: "put",
   path: "/{user_id}/tasks/{id}",
   tags,
@@ -231,6 +237,7 @@ export const replace = createRoute({
 });
 
 export const update = createRoute({
+  operationId: "updateTask",
   method: "patch",
   path: "/{user_id}/tasks/{id}",
   tags,
@@ -246,6 +253,7 @@ export const update = createRoute({
 });
 
 export const remove = createRoute({
+  operationId: "deleteTask",
   method: "delete",
   path: "/{user_id}/tasks/{id}",
   tags,
@@ -255,6 +263,7 @@ export const remove = createRoute({
 });
 
 export const complete = createRoute({
+  operationId: "completeTask",
   method: "patch",
   path: "/{user_id}/tasks/{id}/complete",
   tags,

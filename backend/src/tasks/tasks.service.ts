@@ -178,11 +178,16 @@ async function noMatch(db: Db, userId: string, id: number): Promise<ChangeResult
   return current ? { outcome: "stale", current } : { outcome: "not_found" };
 }
 
+/** The user's task `id`, at `expectedVersion` if given (NaN: a version that matches nothing). */
 const matching = (userId: string, id: number, expectedVersion: number | undefined) =>
   and(
     eq(tasks.id, id),
     eq(tasks.user_id, userId),
-    expectedVersion === undefined ? undefined : eq(tasks.version, expectedVersion),
+    expectedVersion === undefined
+      ? undefined
+      : Number.isInteger(expectedVersion)
+        ? eq(tasks.version, expectedVersion)
+        : sql`false`,
   );
 
 /**

@@ -1,0 +1,73 @@
+// GET /docs: the Scalar API reference for /openapi.json, working with no internet. Scalar's Hono
+// middleware loads its browser bundle from a CDN unless told otherwise, so we serve that bundle
+// ourselves, from the @scalar/api-reference package (its CSS is inside the bundle, injected at run
+// time). The two packages are pinned together in package.json: @scalar/hono-api-reference writes
+// the page that calls the bundle's `Scalar.createApiReference`.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import { Scalar } from "@scalar/hono-api-reference";
+import { Hono } from "hono";
+
+const BUNDLE_PATH = "/docs/assets/scalar-api-reference.js";
+// A package export of @scalar/api-reference (dist/browser/standalone.js).
+const BUNDLE_SPECIFIER = "@scalar/api-reference/browser/standalone.js";
+
+interface Bundle {
+  body: Uint8Array<ArrayBuffer>;
+  gzipped: Uint8Array<ArrayBuffer>;
+  /** Hash of the file: the page asks for `?v=<version>`, so a new bundle gets a new URL. */
+  version: string;
+}
+
+// Read on first use, not at start-up (it is 3.5 MB), then kept: node_modules does not change under
+// a running server. Compressed once here rather than per request (about 1 MB gzipped).
+let bundle: Promise<Bundle> | undefined;
+function loadBundle(): Promise<Bundle> {
+  bundle ??= readBundle().catch((error: unknown) => {
+    bundle = undefined; // a failed read is not kept: the next request tries again
+    throw error;
+  });
+  return bundle;
+}
+
+async function readBundle(): Promise<Bundle> {
+  const file = createRequire(import.meta.url).resolve(BUNDLE_SPECIFIER);
+  const body = new Uint8Array(await readFile(file));
+  const gzipped = new Uint8Array(await promisify(gzip)(body));
+  const version = createHash("sha256").update(body).digest("hex").slice(0, 16);
+  return { body, gzipped, version };
+}
+
+export function docsRoutes() {
+  return new Hono()
+    .get(
+      "/docs",
+      Scalar(async () => ({
+        url: "/openapi.json",
+        cdn: `${BUNDLE_PATH}?v=${(await loadBundle()).version}`,
+        pageTitle: "Todo API reference",
+        // Each of these would reach Scalar's servers from the reader's browser: the default fonts
+        // (fonts.scalar.com), the AI agent (api.scalar.com) and the developer toolbar, which offers
+        // to upload the document to Scalar's registry. System fonts do.
+        withDefaultFonts: false,
+        agent: { disabled: true },
+        showDeveloperTools: "never",
+      })),
+    )
+    .get(BUNDLE_PATH, async (c) => {
+      const { body, gzipped, version } = await loadBundle();
+      const headers: Record<string, string> = {
+        "Content-Type": "text/javascript; charset=utf-8",
+        // Cached for a year only under the URL the page uses; any other `v` may be stale later.
+        "Cache-Control":
+          c.req.query("v") === version ? "public, max-age=31536000, immutable" : "no-cache",
+        Vary: "Accept-Encoding",
+      };
+      if (!/\bgzip\b/.test(c.req.header("Accept-Encoding") ?? ""))
+        return c.body(body, 200, headers);
+      return c.body(gzipped, 200, { ...headers, "Content-Encoding": "gzip" });
+    });
+}
