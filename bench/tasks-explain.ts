@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { sql } from "drizzle-orm";
+import { fillPlaceholders, sql } from "drizzle-orm";
 import pg from "pg";
 import { openDatabase } from "../backend/src/db/client.ts";
 import { migrate } from "../backend/src/db/migrate.ts";
@@ -69,16 +69,18 @@ try {
     ["due=overdue", { filters: { due: "overdue" }, sort: "due" }],
   ];
   for (const [label, options] of cases) {
-    const query = listQuery(database.db, me.id, {
+    const { query, values } = listQuery(database.db, me.id, {
       filters: { ...base, ...options.filters },
       sort: options.sort ?? "created",
       limit: 50,
-    }).toSQL();
+    });
+    const statement = query.toSQL();
+    const params = fillPlaceholders(statement.params, values);
     const pool = new pg.Client({ connectionString: url.toString() });
     await pool.connect();
     const plan = await pool.query<{ "QUERY PLAN": string }>(
-      `explain (analyze, buffers) ${query.sql}`,
-      query.params as unknown[],
+      `explain (analyze, buffers) ${statement.sql}`,
+      params,
     );
     await pool.end();
     const text = plan.rows.map((row) => row["QUERY PLAN"]).join("\n");

@@ -3,6 +3,7 @@
 import { TZDate } from "@date-fns/tz";
 import { type AnyColumn, and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { prepared } from "../db/prepared.ts";
 import { type NewTask, type Task, type TaskPatch, tasks } from "../db/schema.ts";
 
 export const SORTS = [
@@ -66,30 +67,50 @@ function dayBounds(tz: string, now: Date) {
   return { today: today.toISOString(), tomorrow: tomorrow.toISOString() };
 }
 
-function filterConditions(userId: string, filters: ListFilters, now: Date): SQL[] {
-  const conditions: SQL[] = [eq(tasks.user_id, userId)];
-  if (filters.status !== "all")
-    conditions.push(eq(tasks.is_completed, filters.status === "completed"));
+/** The values a list query's placeholders take. */
+type ListValues = Record<string, unknown>;
+
+/**
+ * The WHERE conditions for these filters, with every value a placeholder (so one prepared
+ * statement serves every user and every search text), and the values to fill them with.
+ */
+function filterConditions(
+  userId: string,
+  filters: ListFilters,
+  now: Date,
+): { conditions: SQL[]; values: ListValues } {
+  const p = sql.placeholder;
+  const conditions: SQL[] = [sql`${tasks.user_id} = ${p("userId")}`];
+  const values: ListValues = { userId };
+  if (filters.status !== "all") {
+    conditions.push(sql`${tasks.is_completed} = ${p("completed")}`);
+    values.completed = filters.status === "completed";
+  }
   if (filters.q) {
     // The same expression as the trigram index tasks_user_search_idx.
-    conditions.push(
-      sql`(${tasks.title} || ' ' || ${tasks.description}) ilike ${likePattern(filters.q)}`,
-    );
+    conditions.push(sql`(${tasks.title} || ' ' || ${tasks.description}) ilike ${p("q")}`);
+    values.q = likePattern(filters.q);
   }
-  if (filters.tag) conditions.push(sql`${tasks.tags} @> array[${filters.tag}]::text[]`);
-  if (filters.priority) conditions.push(eq(tasks.priority, filters.priority));
+  if (filters.tag) {
+    conditions.push(sql`${tasks.tags} @> array[${p("tag")}]::text[]`);
+    values.tag = filters.tag;
+  }
+  if (filters.priority) {
+    conditions.push(sql`${tasks.priority} = ${p("priority")}`);
+    values.priority = filters.priority;
+  }
   if (filters.due) {
-    const nowIso = now.toISOString();
     const { today, tomorrow } = dayBounds(filters.tz, now);
+    Object.assign(values, { now: now.toISOString(), today, tomorrow });
     const due = {
-      overdue: sql`${dueKey} < ${nowIso}::timestamptz and not ${tasks.is_completed}`,
-      today: sql`${dueKey} >= ${today}::timestamptz and ${dueKey} < ${tomorrow}::timestamptz`,
-      upcoming: sql`${dueKey} >= ${tomorrow}::timestamptz and ${dueKey} < 'infinity'::timestamptz`,
+      overdue: sql`${dueKey} < ${p("now")}::timestamptz and not ${tasks.is_completed}`,
+      today: sql`${dueKey} >= ${p("today")}::timestamptz and ${dueKey} < ${p("tomorrow")}::timestamptz`,
+      upcoming: sql`${dueKey} >= ${p("tomorrow")}::timestamptz and ${dueKey} < 'infinity'::timestamptz`,
       none: sql`${dueKey} = 'infinity'::timestamptz`,
     }[filters.due];
     conditions.push(due);
   }
-  return conditions;
+  return { conditions, values };
 }
 
 interface ListOptions {
@@ -100,23 +121,35 @@ interface ListOptions {
   now?: Date;
 }
 
-/** The list query, not yet run (benchmarks EXPLAIN it): one row more than the page, to see if more follow. */
+/**
+ * The list query, with placeholders, and the values for them. One row more than the page is
+ * fetched, to know whether more follow. Benchmarks EXPLAIN it.
+ */
 export function listQuery(db: Db, userId: string, options: ListOptions) {
   const { key, type, descending } = sortSpec(options.sort);
-  const conditions = filterConditions(userId, options.filters, options.now ?? new Date());
+  const { conditions, values } = filterConditions(
+    userId,
+    options.filters,
+    options.now ?? new Date(),
+  );
   if (options.after) {
     // Keyset: resume strictly after the last row of the previous page, in (key, id) order.
     const operator = sql.raw(descending ? "<" : ">");
-    const resumeKey = sql`cast(${options.after.key} as ${sql.raw(type)})`;
-    conditions.push(sql`(${key}, ${tasks.id}) ${operator} (${resumeKey}, ${options.after.id})`);
+    const resumeKey = sql`cast(${sql.placeholder("afterKey")} as ${sql.raw(type)})`;
+    conditions.push(
+      sql`(${key}, ${tasks.id}) ${operator} (${resumeKey}, ${sql.placeholder("afterId")})`,
+    );
+    Object.assign(values, { afterKey: options.after.key, afterId: options.after.id });
   }
+  values.limit = options.limit + 1;
   const order = descending ? desc : asc;
-  return db
+  const query = db
     .select({ task: tasks, sortKey: sql<string>`(${key})::text` })
     .from(tasks)
     .where(and(...conditions))
     .orderBy(order(key), order(tasks.id))
-    .limit(options.limit + 1);
+    .limit(sql.placeholder("limit"));
+  return { query, values };
 }
 
 /**
@@ -128,7 +161,22 @@ export async function listTasks(
   userId: string,
   options: ListOptions,
 ): Promise<{ items: Task[]; next: Position | null }> {
-  const rows = await listQuery(db, userId, options);
+  const { filters } = options;
+  const shape = [
+    options.sort.replace("-", "desc_"),
+    filters.status,
+    filters.q ? "q" : "",
+    filters.tag ? "tag" : "",
+    filters.priority ? "priority" : "",
+    filters.due ?? "",
+    options.after ? "after" : "",
+  ].join("_");
+  // One prepared statement per query shape: planning costs ~1 ms, more than the query itself
+  // (bench/results/tasks-explain.md).
+  const { query, values } = listQuery(db, userId, options);
+  const rows = await prepared(db, `tasks.list ${shape}`, (name) => query.prepare(name)).execute(
+    values,
+  );
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return {
@@ -138,10 +186,14 @@ export async function listTasks(
 }
 
 export async function getTask(db: Db, userId: string, id: number): Promise<Task | undefined> {
-  const [task] = await db
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.id, id), eq(tasks.user_id, userId)));
+  const statement = prepared(db, "tasks.get", (name) =>
+    db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.id, sql.placeholder("id")), eq(tasks.user_id, sql.placeholder("userId"))))
+      .prepare(name),
+  );
+  const [task] = await statement.execute({ id, userId });
   return task;
 }
 
@@ -303,14 +355,18 @@ export interface TaskStats {
 }
 
 export async function taskStats(db: Db, userId: string): Promise<TaskStats> {
-  const [stats] = await db
-    .select({
-      total: sql<number>`count(*)::int`,
-      pending: sql<number>`(count(*) filter (where not ${tasks.is_completed}))::int`,
-      completed: sql<number>`(count(*) filter (where ${tasks.is_completed}))::int`,
-      overdue: sql<number>`(count(*) filter (where not ${tasks.is_completed} and ${tasks.due_at} < now()))::int`,
-    })
-    .from(tasks)
-    .where(eq(tasks.user_id, userId));
+  const statement = prepared(db, "tasks.stats", (name) =>
+    db
+      .select({
+        total: sql<number>`count(*)::int`,
+        pending: sql<number>`(count(*) filter (where not ${tasks.is_completed}))::int`,
+        completed: sql<number>`(count(*) filter (where ${tasks.is_completed}))::int`,
+        overdue: sql<number>`(count(*) filter (where not ${tasks.is_completed} and ${tasks.due_at} < now()))::int`,
+      })
+      .from(tasks)
+      .where(eq(tasks.user_id, sql.placeholder("userId")))
+      .prepare(name),
+  );
+  const [stats] = await statement.execute({ userId });
   return stats ?? { total: 0, pending: 0, completed: 0, overdue: 0 };
 }
