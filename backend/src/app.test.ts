@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser } from "../test/browser.ts";
 import {
+  captureLogger,
   databaseKind,
   openTestDatabase,
   startTestServer,
   type TestServer,
+  testConfig,
+  uniqueEmail,
 } from "../test/helpers.ts";
 import type { Database } from "./db/client.ts";
 
@@ -68,6 +72,54 @@ describe(`readiness when the database is gone (${databaseKind})`, () => {
       expect(Object.keys(body).sort()).toEqual(["detail", "request_id", "status", "title", "type"]);
       // The process itself is still up.
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe(`failures and the request log (${databaseKind})`, () => {
+  it("a 500 says only that something failed, with a request id that leads to the logged error", async () => {
+    const database = await openTestDatabase();
+    const log = captureLogger();
+    const server = await startTestServer(database, testConfig(), log.logger);
+    try {
+      const browser = new Browser(server.url);
+      await browser.signUp(uniqueEmail("fail"));
+      const { token } = (await (await browser.get("/api/auth/token")).json()) as { token: string };
+      const list = () =>
+        fetch(`${server.url}/api/me/tasks`, { headers: { Authorization: `Bearer ${token}` } });
+      expect((await list()).status).toBe(200); // the JWT keys are cached from here on
+
+      await database.close(); // the database fails under the next request
+      const response = await list();
+      expect(response.status).toBe(500);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toEqual({
+        type: "about:blank",
+        title: "Internal Server Error",
+        status: 500,
+        detail: "Something went wrong on our side.",
+        request_id: response.headers.get("x-request-id"),
+      });
+      const logged = log.lines.find(
+        (line) => line.requestId === body.request_id && line.level === 50,
+      );
+      expect(logged?.msg).toBe("unhandled error");
+      expect(logged?.err).toBeDefined(); // the cause is in the log, not in the response
+
+      // One line per request: method, route pattern, status, duration, request id; no token.
+      const requests = log.lines.filter(
+        (line) => line.msg === "request" && line.route === "/api/:user_id/tasks",
+      );
+      expect(requests.map((line) => line.status)).toEqual([200, 500]);
+      for (const line of requests) {
+        expect(Object.keys(line)).toEqual(
+          expect.arrayContaining(["method", "route", "status", "ms", "requestId"]),
+        );
+      }
+      expect(log.text()).not.toContain(token);
     } finally {
       await server.close();
     }

@@ -20,6 +20,7 @@ import { perUserRateLimit, requestLog, requireJsonBody } from "./lib/http-guards
 import type { Logger } from "./lib/logger.ts";
 import { problem } from "./lib/problem.ts";
 import { validationHook } from "./lib/validation.ts";
+import * as systemRoutes from "./system.routes.ts";
 import { tasksRouter } from "./tasks/tasks.index.ts";
 
 export type AppConfig = AuthConfig &
@@ -64,63 +65,63 @@ export function createApp({ database, logger, config }: AppDeps) {
     logger,
   });
 
-  // Routes for signed-in users only: requireUser guards the whole router.
-  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-    .use(signedIn)
-    .use(
-      perUserRateLimit({
-        max: config.API_RATE_LIMIT_MAX,
-        windowSeconds: config.API_RATE_LIMIT_WINDOW,
-      }),
-    )
-    .use(
-      bodyLimit({
-        maxSize: BODY_LIMIT,
-        onError: (c) => problem(c, 413, { detail: "The body is over 64 KB." }),
-      }),
-    )
-    .use(requireJsonBody)
-    // Who am I: the user the credential belongs to.
-    .get("/me", (c) => c.json(c.get("user")))
+  // Routes for signed-in users only: requireUser guards the whole router. Middleware is added
+  // first, in its own statements (Hono runs handlers in the order they were added); routes are
+  // chained so the app's type knows them.
+  const apiBase = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  apiBase.use(signedIn);
+  apiBase.use(
+    perUserRateLimit({
+      max: config.API_RATE_LIMIT_MAX,
+      windowSeconds: config.API_RATE_LIMIT_WINDOW,
+    }),
+  );
+  apiBase.use(
+    bodyLimit({
+      maxSize: BODY_LIMIT,
+      onError: (c) => problem(c, 413, { detail: "The body is over 64 KB." }),
+    }),
+  );
+  apiBase.use(requireJsonBody);
+  const api = apiBase
+    .openapi(systemRoutes.me, (c) => c.json(c.get("user"), 200))
     .route("/", tasksRouter({ db: database.db, cursors: createCursorCodec(config.secret) }));
 
-  // One OpenAPIHono: `openapi` keeps its registry and document methods; `app` is the same object,
-  // typed by the chain so clients can infer the routes.
   const openapi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  openapi.use(requestId());
+  openapi.use(requestLog(logger));
+  openapi.use(
+    secureHeaders({
+      xFrameOptions: "DENY",
+      referrerPolicy: "no-referrer",
+      // HSTS only where the site is served over https for real.
+      strictTransportSecurity:
+        config.NODE_ENV === "production" ? "max-age=31536000; includeSubDomains" : false,
+    }),
+  );
+  // Cross-origin calls only from the app's own origins; never "*" with credentials.
+  openapi.use(
+    "/api/*",
+    cors({
+      origin: config.TRUSTED_ORIGINS,
+      credentials: true,
+      allowHeaders: [
+        "Content-Type",
+        "Authorization",
+        "If-Match",
+        "If-None-Match",
+        "Idempotency-Key",
+      ],
+      exposeHeaders: ["ETag", "Location", "Retry-After", "X-Request-Id"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    }),
+  );
   const app = openapi
-    .use(requestId())
-    .use(requestLog(logger))
-    .use(
-      secureHeaders({
-        xFrameOptions: "DENY",
-        referrerPolicy: "no-referrer",
-        // HSTS only where the site is served over https for real.
-        strictTransportSecurity:
-          config.NODE_ENV === "production" ? "max-age=31536000; includeSubDomains" : false,
-      }),
-    )
-    // Cross-origin calls only from the app's own origins; never "*" with credentials.
-    .use(
-      "/api/*",
-      cors({
-        origin: config.TRUSTED_ORIGINS,
-        credentials: true,
-        allowHeaders: [
-          "Content-Type",
-          "Authorization",
-          "If-Match",
-          "If-None-Match",
-          "Idempotency-Key",
-        ],
-        exposeHeaders: ["ETag", "Location", "Retry-After", "X-Request-Id"],
-        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
-      }),
-    )
-    .get("/healthz", (c) => c.json({ status: "ok" }))
-    .get("/readyz", async (c) => {
+    .openapi(systemRoutes.healthz, (c) => c.json({ status: "ok" as const }, 200))
+    .openapi(systemRoutes.readyz, async (c) => {
       try {
         await withTimeout(database.db.execute(sql`select 1`), READY_TIMEOUT_MS);
-        return c.json({ status: "ok", database: database.driver });
+        return c.json({ status: "ok" as const, database: database.driver }, 200);
       } catch (error) {
         logger.warn({ err: error, requestId: c.get("requestId") }, "readiness check failed");
         return problem(c, 503, { detail: "The database is not reachable." });

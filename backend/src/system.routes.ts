@@ -1,0 +1,68 @@
+// Routes outside the tasks API, in the OpenAPI document too: health checks and "who am I".
+import { createRoute, z } from "@hono/zod-openapi";
+import { DRIVERS } from "./env.ts";
+import { problemSchema } from "./lib/problem.ts";
+
+const Problem = problemSchema.openapi("Problem");
+
+export const healthz = createRoute({
+  method: "get",
+  path: "/healthz",
+  operationId: "healthz",
+  tags: ["health"],
+  summary: "Is the process up?",
+  security: [],
+  responses: {
+    200: {
+      content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
+      description: "Up.",
+    },
+  },
+});
+
+export const readyz = createRoute({
+  method: "get",
+  path: "/readyz",
+  operationId: "readyz",
+  tags: ["health"],
+  summary: "Does the database answer?",
+  security: [],
+  responses: {
+    200: {
+      content: {
+        "application/json": {
+          schema: z.object({ status: z.literal("ok"), database: z.enum(DRIVERS) }),
+        },
+      },
+      description: "Ready: the database answered `select 1`.",
+    },
+    503: {
+      content: { "application/problem+json": { schema: Problem } },
+      description: "The database is not reachable.",
+    },
+  },
+});
+
+export const me = createRoute({
+  method: "get",
+  path: "/me",
+  operationId: "getMe",
+  tags: ["account"],
+  summary: "Who am I",
+  description:
+    "The user the credential belongs to: use its `id` as `{user_id}`, or just write `me`.",
+  responses: {
+    200: {
+      content: {
+        "application/json": {
+          schema: z.object({ id: z.string().uuid(), email: z.string().email() }).openapi("Me"),
+        },
+      },
+      description: "The signed-in user.",
+    },
+    401: {
+      content: { "application/problem+json": { schema: Problem } },
+      description: "No credentials, or bad ones.",
+    },
+  },
+});
