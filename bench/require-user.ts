@@ -8,12 +8,12 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { pino } from "pino";
 import { createApp } from "../backend/src/app.ts";
 import { type Database, openDatabase } from "../backend/src/db/client.ts";
 import { migrate } from "../backend/src/db/migrate.ts";
 import { parseEnv } from "../backend/src/env.ts";
+import { withThrowawayDatabase } from "./throwaway-database.ts";
 
 const WARMUP = 300;
 const ROUNDS = 3000;
@@ -23,7 +23,7 @@ const resultsFile = fileURLToPath(new URL("./results/require-user.md", import.me
 async function measure(label: string, database: Database) {
   await migrate(database.db);
   const config = {
-    ...parseEnv({ RATE_LIMIT_ENABLED: "false" }),
+    ...parseEnv({ RATE_LIMIT_ENABLED: "false", API_RATE_LIMIT_MAX: "1000000" }),
     secret: randomBytes(32).toString("hex"),
   };
   const app = createApp({ database, logger: pino({ level: "silent" }), config });
@@ -74,23 +74,10 @@ const rows = await measure(
 
 const serverUrl = process.env.BENCH_DATABASE_URL;
 if (serverUrl) {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  const name = `todo_bench_${randomBytes(4).toString("hex")}`;
-  await admin.query(`create database "${name}"`);
-  try {
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    rows.push(
-      ...(await measure(
-        "Postgres (local, node-postgres)",
-        await openDatabase({ url: url.toString(), dataDir: "unused" }),
-      )),
-    );
-  } finally {
-    await admin.query(`drop database "${name}" with (force)`);
-    await admin.end();
-  }
+  const postgresRows = await withThrowawayDatabase(serverUrl, async (url) =>
+    measure("Postgres (local, node-postgres)", await openDatabase({ url, dataDir: "unused" })),
+  );
+  rows.push(...postgresRows);
 }
 
 const report = `# Cost of requireUser

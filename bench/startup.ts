@@ -5,12 +5,11 @@
 //   npm run bench:startup                                   # PGlite only
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:startup
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
+import { withThrowawayDatabase } from "./throwaway-database.ts";
 
 const ROUNDS = 5;
 const backendDir = fileURLToPath(new URL("../backend", import.meta.url));
@@ -80,24 +79,14 @@ rows.push(summarise("PGlite, existing data directory (schema up to date)", exist
 
 const serverUrl = process.env.BENCH_DATABASE_URL;
 if (serverUrl) {
-  // A throw-away database per round, so the server's own databases are never touched.
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
   const emptyDb: number[] = [];
   const migratedDb: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    const name = `todo_bench_${randomBytes(4).toString("hex")}`;
-    await admin.query(`create database "${name}"`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    try {
-      emptyDb.push(await startOnce({ DATABASE_URL: url.toString() }));
-      migratedDb.push(await startOnce({ DATABASE_URL: url.toString() }));
-    } finally {
-      await admin.query(`drop database "${name}" with (force)`);
-    }
+    await withThrowawayDatabase(serverUrl, async (url) => {
+      emptyDb.push(await startOnce({ DATABASE_URL: url }));
+      migratedDb.push(await startOnce({ DATABASE_URL: url }));
+    });
   }
-  await admin.end();
   rows.push(
     summarise("Postgres server (node-postgres), empty database (applies migrations)", emptyDb),
   );

@@ -2,7 +2,6 @@
 // users' tasks around them), on a throw-away Postgres database. Writes bench/results/tasks-explain.md.
 //
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:explain
-import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { fillPlaceholders, sql } from "drizzle-orm";
@@ -11,6 +10,7 @@ import { openDatabase } from "../backend/src/db/client.ts";
 import { migrate } from "../backend/src/db/migrate.ts";
 import { users } from "../backend/src/db/schema.ts";
 import { type ListFilters, listQuery, type Sort } from "../backend/src/tasks/tasks.service.ts";
+import { withThrowawayDatabase } from "./throwaway-database.ts";
 
 const serverUrl = process.env.BENCH_DATABASE_URL;
 if (!serverUrl)
@@ -19,26 +19,21 @@ if (!serverUrl)
   );
 const resultsFile = fileURLToPath(new URL("./results/tasks-explain.md", import.meta.url));
 
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-const name = `todo_bench_${randomBytes(4).toString("hex")}`;
-await admin.query(`create database "${name}"`);
-const url = new URL(serverUrl);
-url.pathname = `/${name}`;
-const database = await openDatabase({ url: url.toString(), dataDir: "unused" });
 const sections: string[] = [];
-try {
-  await migrate(database.db);
-  const [me, other] = await database.db
-    .insert(users)
-    .values([
-      { name: "many", email: "many@example.test" },
-      { name: "other", email: "other@example.test" },
-    ])
-    .returning({ id: users.id });
-  if (!me || !other) throw new Error("no users");
-  const seed = (userId: string, count: number) =>
-    database.db.execute(sql`
+await withThrowawayDatabase(serverUrl, async (url) => {
+  const database = await openDatabase({ url, dataDir: "unused" });
+  try {
+    await migrate(database.db);
+    const [me, other] = await database.db
+      .insert(users)
+      .values([
+        { name: "many", email: "many@example.test" },
+        { name: "other", email: "other@example.test" },
+      ])
+      .returning({ id: users.id });
+    if (!me || !other) throw new Error("no users");
+    const seed = (userId: string, count: number) =>
+      database.db.execute(sql`
       insert into tasks (user_id, title, description, priority, due_at, tags, position, is_completed, completed_at, created_at)
       select ${userId}::uuid,
              'Task ' || i || case when i % 100 = 0 then ' quarterly report' else '' end,
@@ -51,47 +46,46 @@ try {
              case when i % 3 = 0 then now() end,
              now() - (i * interval '1 minute')
       from generate_series(1, ${count}) as i`);
-  await seed(me.id, 100_000);
-  await seed(other.id, 50_000);
-  await database.db.execute(sql`analyze`);
+    await seed(me.id, 100_000);
+    await seed(other.id, 50_000);
+    await database.db.execute(sql`analyze`);
 
-  const base: ListFilters = { status: "all", tz: "UTC" };
-  const cases: [string, { filters?: Partial<ListFilters>; sort?: Sort }][] = [
-    ["default list: sort=created, 50 rows", {}],
-    ["sort=-created", { sort: "-created" }],
-    ["status=pending, sort=created", { filters: { status: "pending" } }],
-    ["sort=due (no date last)", { sort: "due" }],
-    ["sort=priority", { sort: "-priority" }],
-    ["sort=title", { sort: "title" }],
-    ["sort=position", { sort: "position" }],
-    ["q=quarterly (search)", { filters: { q: "quarterly" } }],
-    ["tag=work", { filters: { tag: "work" } }],
-    ["due=overdue", { filters: { due: "overdue" }, sort: "due" }],
-  ];
-  for (const [label, options] of cases) {
-    const { query, values } = listQuery(database.db, me.id, {
-      filters: { ...base, ...options.filters },
-      sort: options.sort ?? "created",
-      limit: 50,
-    });
-    const statement = query.toSQL();
-    const params = fillPlaceholders(statement.params, values);
-    const pool = new pg.Client({ connectionString: url.toString() });
-    await pool.connect();
-    const plan = await pool.query<{ "QUERY PLAN": string }>(
-      `explain (analyze, buffers) ${statement.sql}`,
-      params,
-    );
-    await pool.end();
-    const text = plan.rows.map((row) => row["QUERY PLAN"]).join("\n");
-    const time = /Execution Time: ([\d.]+) ms/.exec(text)?.[1];
-    sections.push(`## ${label}: ${time} ms\n\n\`\`\`\n${text}\n\`\`\``);
+    const base: ListFilters = { status: "all", tz: "UTC" };
+    const cases: [string, { filters?: Partial<ListFilters>; sort?: Sort }][] = [
+      ["default list: sort=created, 50 rows", {}],
+      ["sort=-created", { sort: "-created" }],
+      ["status=pending, sort=created", { filters: { status: "pending" } }],
+      ["sort=due (no date last)", { sort: "due" }],
+      ["sort=priority", { sort: "-priority" }],
+      ["sort=title", { sort: "title" }],
+      ["sort=position", { sort: "position" }],
+      ["q=quarterly (search)", { filters: { q: "quarterly" } }],
+      ["tag=work", { filters: { tag: "work" } }],
+      ["due=overdue", { filters: { due: "overdue" }, sort: "due" }],
+    ];
+    for (const [label, options] of cases) {
+      const { query, values } = listQuery(database.db, me.id, {
+        filters: { ...base, ...options.filters },
+        sort: options.sort ?? "created",
+        limit: 50,
+      });
+      const statement = query.toSQL();
+      const params = fillPlaceholders(statement.params, values);
+      const pool = new pg.Client({ connectionString: url });
+      await pool.connect();
+      const plan = await pool.query<{ "QUERY PLAN": string }>(
+        `explain (analyze, buffers) ${statement.sql}`,
+        params,
+      );
+      await pool.end();
+      const text = plan.rows.map((row) => row["QUERY PLAN"]).join("\n");
+      const time = /Execution Time: ([\d.]+) ms/.exec(text)?.[1];
+      sections.push(`## ${label}: ${time} ms\n\n\`\`\`\n${text}\n\`\`\``);
+    }
+  } finally {
+    await database.close();
   }
-} finally {
-  await database.close();
-  await admin.query(`drop database "${name}" with (force)`);
-  await admin.end();
-}
+});
 
 const report = `# The list queries on 100,000 tasks
 

@@ -17,6 +17,7 @@ import {
 import type { Database } from "../db/client.ts";
 import type { Task } from "../db/schema.ts";
 import type { Problem } from "../lib/problem.ts";
+import { SORTS } from "./tasks.service.ts";
 
 let database: Database;
 let server: TestServer;
@@ -620,17 +621,7 @@ describe(`list filters and sort orders (${databaseKind})`, () => {
     ]) {
       await user.create({ title, priority, due_at });
     }
-    for (const sort of [
-      "created",
-      "-created",
-      "due",
-      "-due",
-      "priority",
-      "-priority",
-      "title",
-      "-title",
-      "position",
-    ]) {
+    for (const sort of SORTS) {
       const whole = idsOf(await user.list(`sort=${sort}`));
       const paged: number[] = [];
       let cursor: string | null = null;
