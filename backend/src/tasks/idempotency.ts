@@ -25,15 +25,17 @@ export const hashRequest = (body: unknown) =>
   createHash("sha256").update(JSON.stringify(body)).digest("hex");
 
 /**
- * Runs `run` once per (user, key): the key is claimed first (a unique row), so concurrent retries
- * see it and get "running"; once `run` finishes its response is stored, and retries replay it.
+ * Runs `run` once per (user, key). The key is claimed first, in its own statement, so concurrent
+ * retries see the claim and get "running" instead of waiting. `run` and the storing of its
+ * response share one transaction: if the process dies before it commits, nothing was created,
+ * and the abandoned claim is taken over by a later retry.
  */
 export async function idempotent(
   db: Db,
   userId: string,
   key: string,
   requestHash: string,
-  run: () => Promise<StoredResponse>,
+  run: (tx: Db) => Promise<StoredResponse>,
 ): Promise<IdempotentResult> {
   const row = and(eq(idempotencyKeys.user_id, userId), eq(idempotencyKeys.key, key));
   // Forget this user's expired keys and abandoned claims, so they can be used afresh.
@@ -63,11 +65,14 @@ export async function idempotent(
   }
 
   try {
-    const response = await run();
-    await db
-      .update(idempotencyKeys)
-      .set({ response_status: response.status, response_body: response.body })
-      .where(row);
+    const response = await db.transaction(async (tx) => {
+      const result = await run(tx);
+      await tx
+        .update(idempotencyKeys)
+        .set({ response_status: result.status, response_body: result.body })
+        .where(row);
+      return result;
+    });
     return { outcome: "fresh", response };
   } catch (error) {
     await db.delete(idempotencyKeys).where(row); // let a retry try again

@@ -90,8 +90,8 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
     .openapi(routes.create, async (c) => {
       const userId = c.get("user").id;
       const input = c.req.valid("json");
-      const create = async () => {
-        const task = await service.createTask(db, userId, input);
+      const create = async (tx: Db = db) => {
+        const task = await service.createTask(tx, userId, input);
         return { status: 201, body: JSON.stringify(task) };
       };
       const key = c.req.valid("header")["idempotency-key"];
