@@ -31,12 +31,16 @@ const TITLES: Partial<Record<ContentfulStatusCode, string>> = {
 };
 
 /** Answers `application/problem+json`, with the request id so a report can be matched to the log. */
-export function problem<S extends ContentfulStatusCode>(
+export function problem<
+  S extends ContentfulStatusCode,
+  X extends Record<string, unknown> = Record<never, never>,
+>(
   c: Context,
   status: S,
-  fields: Omit<Problem, "status" | "title" | "type"> & { title?: string } = {},
+  // Extension members (RFC 9457 §3.2) ride along, e.g. the current task in a 412.
+  fields: Omit<Problem, "status" | "title" | "type"> & { title?: string } & X = {} as X,
 ) {
-  const body: Problem = {
+  const body: Problem & X = {
     type: "about:blank",
     title: TITLES[status] ?? "Error",
     status,

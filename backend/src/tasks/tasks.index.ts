@@ -50,19 +50,14 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
     switch (result.outcome) {
       case "changed":
         return c.json(result.task, 200, { ETag: etagOf(result.task) });
-      case "stale":
-        return c.json(
-          {
-            type: "about:blank",
-            title: "Precondition Failed",
-            status: 412,
-            detail: `The task changed since you read it: it is at version ${result.current.version} now.`,
-            request_id: c.get("requestId"),
-            task: result.current,
-          },
-          412,
-          { "Content-Type": "application/problem+json", ETag: etagOf(result.current) },
-        );
+      case "stale": {
+        const response = problem(c, 412, {
+          detail: `The task changed since you read it: it is at version ${result.current.version} now.`,
+          task: result.current,
+        });
+        response.headers.set("ETag", etagOf(result.current));
+        return response;
+      }
       case "not_found":
         return problem(c, 404, { detail: "No such task." });
     }

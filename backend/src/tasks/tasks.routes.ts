@@ -70,7 +70,14 @@ const bodyErrors = {
   415: problem("The body is not `application/json`."),
 };
 const notFound = { 404: problem("No such task for this user.") };
-const stale = { 412: problem("`If-Match` names an older version; `task` holds the current one.") };
+const StaleTask = problemSchema.extend({ task: Task }).openapi("StaleTask");
+const stale = {
+  412: {
+    content: { "application/problem+json": { schema: StaleTask } },
+    description:
+      "`If-Match` names an older version: nothing changed; `task` is the task as it is now.",
+  },
+};
 const taskResponse = (description: string) => ({
   ...json(Task, description),
   headers: z.object({ ETag: z.string().openapi({ description: "The task's version, quoted." }) }),
