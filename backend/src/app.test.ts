@@ -125,3 +125,25 @@ describe(`failures and the request log (${databaseKind})`, () => {
     }
   });
 });
+
+describe(`security headers (${databaseKind})`, () => {
+  it("sends HSTS for a year in production, and not in development", async () => {
+    const database = await openTestDatabase();
+    const production = await startTestServer(database, testConfig({ NODE_ENV: "production" }));
+    const development = await startTestServer(database, testConfig({ NODE_ENV: "development" }));
+    try {
+      const secure = await fetch(`${production.url}/healthz`);
+      expect(secure.headers.get("strict-transport-security")).toBe(
+        "max-age=31536000; includeSubDomains",
+      );
+      expect(secure.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(secure.headers.get("x-frame-options")).toBe("DENY");
+      const plain = await fetch(`${development.url}/healthz`);
+      expect(plain.headers.get("strict-transport-security")).toBeNull();
+    } finally {
+      await production.close();
+      await development.close();
+      await database.close();
+    }
+  });
+});
