@@ -15,6 +15,7 @@ import type { Database } from "./db/client.ts";
 import { docsRoutes } from "./docs/docs.routes.ts";
 import type { Env } from "./env.ts";
 import { createCursorCodec } from "./lib/cursor.ts";
+import { FOREIGN_KEY_VIOLATION, sqlState } from "./lib/db-errors.ts";
 import type { AppEnv } from "./lib/hono-env.ts";
 import { perUserRateLimit, requestLog, requireJsonBody } from "./lib/http-guards.ts";
 import type { Logger } from "./lib/logger.ts";
@@ -170,6 +171,27 @@ export function createApp({ database, logger, config }: AppDeps) {
     // Hono's own refusals, such as malformed JSON (400).
     if (error instanceof HTTPException && error.status < 500) {
       return problem(c, error.status, { detail: error.message });
+    }
+    // Every foreign key points at users: a violation means the caller's account was deleted while
+    // its JWT (verified without the database) is still unexpired.
+    if (sqlState(error) === FOREIGN_KEY_VIOLATION) {
+      logger.info(
+        {
+          event: "auth.denied",
+          status: 401,
+          reason: "account deleted",
+          requestId: c.get("requestId"),
+        },
+        "request denied",
+      );
+      const response = problem(c, 401, {
+        detail: "The account this credential belongs to no longer exists.",
+      });
+      response.headers.set(
+        "WWW-Authenticate",
+        'Bearer error="invalid_token", error_description="the account no longer exists"',
+      );
+      return response;
     }
     logger.error({ err: error, requestId: c.get("requestId") }, "unhandled error");
     // Never a stack trace, SQL or driver message: the request id leads to them in the log.

@@ -10,6 +10,7 @@ import { type Database, type Db, openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { type NewUser, type User, users } from "../src/db/schema.ts";
 import { parseEnv } from "../src/env.ts";
+import { sqlState } from "../src/lib/db-errors.ts";
 import type { Logger } from "../src/lib/logger.ts";
 import { databaseUrlFor } from "./global-setup.ts";
 
@@ -71,17 +72,6 @@ export async function createUser(db: Db, fields: Partial<NewUser> = {}): Promise
     .returning();
   if (!user) throw new Error("insert returned no row");
   return user;
-}
-
-/** The Postgres error code (SQLSTATE) behind a failed Drizzle query, whatever the driver. */
-export function sqlState(error: unknown): string | undefined {
-  let current: unknown = error;
-  while (current && typeof current === "object") {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** Runs `fn` and returns the SQLSTATE it failed with; fails the test if it succeeded. */

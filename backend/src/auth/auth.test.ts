@@ -327,6 +327,25 @@ describe(`deleting the account (${databaseKind})`, () => {
   });
 });
 
+describe(`a token outliving its account (${databaseKind})`, () => {
+  it("answers 401, not 500, when the account behind an unexpired JWT was deleted", async () => {
+    const { browser: b, password } = await signedUp();
+    const { token } = (await (await b.get("/api/auth/token")).json()) as { token: string };
+    expect((await b.post("/api/auth/delete-user", { password })).status).toBe(200);
+    const create = await fetch(`${server.url}/api/me/tasks`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ title: "after deletion" }),
+    });
+    expect(create.status).toBe(401);
+    expect(create.headers.get("www-authenticate")).toMatch(/^Bearer error="invalid_token"/);
+    const list = await fetch(`${server.url}/api/me/tasks`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(((await list.json()) as { items: unknown[] }).items).toEqual([]); // nothing to see, nothing leaks
+  });
+});
+
 describe(`nothing leaks (${databaseKind})`, () => {
   it("no response carries the password, its hash or the account row", async () => {
     const { browser: b, email, password, user } = await signedUp();
