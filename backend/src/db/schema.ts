@@ -327,7 +327,6 @@ const email = z
   .toLowerCase()
   .pipe(z.email("must be an email address").max(254, "an email has at most 254 characters"));
 
-export const selectUserSchema = createSelectSchema(users);
 export const insertUserSchema = createInsertSchema(users, {
   email: () => email,
   name: () => z.string().trim().min(1).max(100),
