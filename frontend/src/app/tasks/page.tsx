@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { TaskApp } from "@/components/task-app";
+import { TopBar } from "@/components/top-bar";
+import { ApiError, type TaskPage, type TaskStats } from "@/lib/api";
+import { serverApi, visitorFormat } from "@/lib/server-api";
+import { listPath, parseListParams } from "@/lib/tasks-query";
+
+export const metadata: Metadata = { title: "Tasks" };
+
+/** The first page of tasks is rendered here, on the server: the list is there on first paint. */
+export default async function TasksPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const search = await searchParams;
+  const params = parseListParams(search);
+  const format = await visitorFormat();
+  const backTo = () => {
+    const query = new URLSearchParams(
+      Object.entries(search).filter((e): e is [string, string] => typeof e[1] === "string"),
+    ).toString();
+    return redirect(`/sign-in?next=${encodeURIComponent(`/tasks${query ? `?${query}` : ""}`)}`);
+  };
+  let page: TaskPage;
+  let stats: TaskStats;
+  try {
+    [page, stats] = await Promise.all([
+      serverApi<TaskPage>(listPath(params, format.timeZone)),
+      serverApi<TaskStats>("/api/me/tasks/stats"),
+    ]);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) backTo();
+    throw error;
+  }
+  return (
+    <>
+      <TopBar signedIn />
+      <main id="main">
+        <h1 className="visually-hidden">Your tasks</h1>
+        <TaskApp initialParams={params} initialPage={page} initialStats={stats} format={format} />
+      </main>
+    </>
+  );
+}

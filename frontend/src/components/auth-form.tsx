@@ -1,0 +1,176 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useId, useRef, useState } from "react";
+import { ApiError, api } from "@/lib/api";
+
+type Mode = "sign-in" | "sign-up";
+interface Errors {
+  email?: string;
+  password?: string;
+  form?: string;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Turns what the server said into a message next to the field it is about. */
+function explain(error: unknown, mode: Mode): Errors {
+  if (!(error instanceof ApiError)) return { form: "Something went wrong. Try again." };
+  switch (error.code) {
+    case "USER_ALREADY_EXISTS":
+    case "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL":
+      return { email: "An account with this email already exists. Sign in instead." };
+    case "INVALID_EMAIL":
+      return { email: "Enter a valid email address, like name@example.com." };
+    case "PASSWORD_TOO_SHORT":
+      return { password: "Use at least 8 characters." };
+    case "PASSWORD_TOO_LONG":
+      return { password: "Use at most 128 characters." };
+    case "PASSWORD_TOO_COMMON":
+      return { password: error.message };
+    case "INVALID_EMAIL_OR_PASSWORD":
+      return { form: "Wrong email or password." };
+  }
+  if (error.status === 429) {
+    return {
+      form:
+        mode === "sign-in"
+          ? `Too many attempts. ${error.retryAfter ? `Try again in ${waitText(error.retryAfter)}.` : "Try again later."}`
+          : error.message,
+    };
+  }
+  return { form: error.message };
+}
+
+function waitText(seconds: number) {
+  return seconds < 90
+    ? `${seconds} second${seconds === 1 ? "" : "s"}`
+    : `${Math.ceil(seconds / 60)} minutes`;
+}
+
+export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
+  const router = useRouter();
+  const id = useId();
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+  const [showPassword, setShowPassword] = useState(false);
+  const emailRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const signUp = mode === "sign-up";
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const email = String(data.get("email") ?? "").trim();
+    const password = String(data.get("password") ?? "");
+    const found: Errors = {};
+    if (!EMAIL.test(email)) found.email = "Enter a valid email address, like name@example.com.";
+    if (!password) found.password = "Enter your password.";
+    else if (signUp && password.length < 8) found.password = "Use at least 8 characters.";
+    setErrors(found);
+    if (found.email || found.password) {
+      (found.email ? emailRef : passwordRef).current?.focus();
+      return;
+    }
+
+    setBusy(true);
+    try {
+      await api(`/api/auth/${signUp ? "sign-up" : "sign-in"}/email`, {
+        method: "POST",
+        body: signUp ? { email, password, name: email.split("@")[0] } : { email, password },
+      });
+      router.replace(next);
+      router.refresh();
+    } catch (error) {
+      const explained = explain(error, mode);
+      setErrors(explained);
+      setBusy(false);
+      if (explained.email) emailRef.current?.focus();
+      else if (explained.password) passwordRef.current?.focus();
+    }
+  }
+
+  const other = signUp ? "/sign-in" : "/sign-up";
+  const otherHref = next === "/tasks" ? other : `${other}?next=${encodeURIComponent(next)}`;
+
+  return (
+    <div className="auth card">
+      <h1>{signUp ? "Create your account" : "Sign in"}</h1>
+      <form noValidate onSubmit={onSubmit} aria-busy={busy}>
+        {errors.form && (
+          <div className="form-error" role="alert">
+            {errors.form}
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor={`${id}-email`}>Email</label>
+          <input
+            ref={emailRef}
+            id={`${id}-email`}
+            className="input"
+            name="email"
+            type="email"
+            autoComplete={signUp ? "email" : "username"}
+            // biome-ignore lint/a11y/noAutofocus: the page exists to fill in this form
+            autoFocus
+            required
+            aria-invalid={errors.email ? true : undefined}
+            aria-describedby={errors.email ? `${id}-email-error` : undefined}
+          />
+          {errors.email && (
+            <span id={`${id}-email-error`} className="error" role="alert">
+              {errors.email}
+            </span>
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-password`}>Password</label>
+          <div className="row" style={{ flexWrap: "nowrap" }}>
+            <input
+              ref={passwordRef}
+              id={`${id}-password`}
+              className="input"
+              name="password"
+              type={showPassword ? "text" : "password"}
+              autoComplete={signUp ? "new-password" : "current-password"}
+              required
+              minLength={signUp ? 8 : undefined}
+              maxLength={128}
+              aria-invalid={errors.password ? true : undefined}
+              aria-describedby={`${id}-password-hint${errors.password ? ` ${id}-password-error` : ""}`}
+            />
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-pressed={showPassword}
+              onClick={() => setShowPassword((v) => !v)}
+            >
+              {showPassword ? "Hide" : "Show"}
+            </button>
+          </div>
+          <span id={`${id}-password-hint`} className="hint">
+            {signUp ? "At least 8 characters. A short sentence is easy to remember." : " "}
+          </span>
+          {errors.password && (
+            <span id={`${id}-password-error`} className="error" role="alert">
+              {errors.password}
+            </span>
+          )}
+        </div>
+        <button className="btn btn-primary" type="submit" disabled={busy}>
+          {busy
+            ? signUp
+              ? "Creating account…"
+              : "Signing in…"
+            : signUp
+              ? "Create account"
+              : "Sign in"}
+        </button>
+      </form>
+      <p>
+        {signUp ? "Already have an account? " : "New here? "}
+        <Link href={otherHref}>{signUp ? "Sign in" : "Create an account"}</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,452 @@
+"use client";
+import { parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { ApiError, type Task, type TaskChanges, type TaskPage, type TaskStats } from "@/lib/api";
+import type { DateFormat } from "@/lib/dates";
+import { FILTERS, type Filter, type ListParams, SORTS, type Sort } from "@/lib/tasks-query";
+import { useDateFormat } from "@/lib/use-date-format";
+import { useDeleteWithUndo, useTaskActions, useTaskList, useTaskStats } from "@/lib/use-tasks";
+import { ShortcutsDialog } from "./shortcuts-dialog";
+import { type DetailsDraft, TaskDetails } from "./task-details";
+import { TaskItem } from "./task-item";
+
+const FILTER_LABEL: Record<Filter, string> = {
+  all: "All",
+  active: "Active",
+  completed: "Completed",
+};
+const SORT_KEYS = Object.keys(SORTS) as Sort[];
+const urlState = {
+  status: parseAsStringLiteral(FILTERS).withDefault("all"),
+  q: parseAsString.withDefault(""),
+  sort: parseAsStringLiteral(SORT_KEYS).withDefault("created"),
+};
+const TEXT_ENTRY = "input:not([type=checkbox]), textarea, select, [contenteditable=true]";
+
+const sameParams = (a: ListParams, b: ListParams) =>
+  a.filter === b.filter && a.q === b.q && a.sort === b.sort;
+
+/** "now", moving on once a minute, so "Overdue" and "Today" stay true on a page left open. */
+function useMinute() {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(new Date()), 60_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return now;
+}
+
+export function TaskApp({
+  initialParams,
+  initialPage,
+  initialStats,
+  format: serverFormat,
+}: {
+  initialParams: ListParams;
+  initialPage: TaskPage;
+  initialStats: TaskStats;
+  format: DateFormat;
+}) {
+  const format = useDateFormat(serverFormat);
+  const now = useMinute();
+  const [url, setUrl] = useQueryStates(urlState, { history: "push" });
+  const params: ListParams = useMemo(
+    () => ({ filter: url.status, q: url.q.trim(), sort: url.sort }),
+    [url.status, url.q, url.sort],
+  );
+
+  const [initialData] = useState(() => ({ pages: [initialPage], pageParams: [undefined] }));
+  const list = useTaskList(
+    params,
+    format.timeZone,
+    sameParams(params, initialParams) ? initialData : undefined,
+  );
+  const stats = useTaskStats(initialStats).data;
+
+  const newTaskRef = useRef<HTMLInputElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const [draft, setDraft] = useState("");
+  const [search, setSearch] = useState(url.q);
+  const [activeId, setActiveId] = useState<number | null>(null);
+  const [editingId, setEditingId] = useState<number | null>(null);
+  const [details, setDetails] = useState<{ task: Task; draft?: DetailsDraft; errors?: string[] }>();
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const focusAfterRender = useRef<number | "new" | null>(null);
+
+  const { create, update, toggle, toggleAll, nextTemporaryId } = useTaskActions((title) => {
+    // The server refused a new task: give the text back rather than lose it.
+    setDraft((current) => current || title);
+  });
+  const { hidden, remove, removeCompleted } = useDeleteWithUndo(format.timeZone);
+
+  const tasks = useMemo(
+    () => (list.data?.pages.flatMap((page) => page.items) ?? []).filter((t) => !hidden.has(t.id)),
+    [list.data, hidden],
+  );
+  const hiddenTasks = [...hidden.values()];
+  const hiddenCompleted = hiddenTasks.filter((t) => t.is_completed).length;
+  const left = Math.max(0, stats.pending - (hiddenTasks.length - hiddenCompleted));
+  const completed = Math.max(0, stats.completed - hiddenCompleted);
+  const total = left + completed;
+
+  // Search as you type, a quarter-second after the last key; the URL keeps it for reload and Back.
+  useEffect(() => {
+    const text = search.trim();
+    if (text === url.q) return;
+    const timer = window.setTimeout(() => setUrl({ q: text || null }, { history: "replace" }), 250);
+    return () => window.clearTimeout(timer);
+  }, [search, url.q, setUrl]);
+  // Back and Forward change the URL under us: follow it.
+  const lastUrlQ = useRef(url.q);
+  useEffect(() => {
+    if (url.q !== lastUrlQ.current) {
+      lastUrlQ.current = url.q;
+      setSearch((current) => (current.trim() === url.q ? current : url.q));
+    }
+  }, [url.q]);
+
+  // Focus moves after the list re-renders: to a row after an edit or delete, or to the new-task field.
+  useEffect(() => {
+    const target = focusAfterRender.current;
+    if (target === null) return;
+    focusAfterRender.current = null;
+    if (target === "new") newTaskRef.current?.focus();
+    else document.getElementById(`task-${target}`)?.focus();
+  });
+
+  const focusTask = useCallback((id: number | null) => {
+    setActiveId(id);
+    focusAfterRender.current = id ?? "new";
+  }, []);
+
+  const addTask = () => {
+    const title = draft.trim();
+    if (!title) return;
+    setDraft("");
+    create({ title, tempId: nextTemporaryId() });
+  };
+
+  const deleteTask = useCallback(
+    (task: Task) => {
+      const index = tasks.findIndex((t) => t.id === task.id);
+      const neighbour = tasks[index + 1] ?? tasks[index - 1];
+      remove([task], "Task deleted");
+      focusTask(neighbour ? neighbour.id : null);
+    },
+    [tasks, remove, focusTask],
+  );
+
+  const onFinishEdit = useCallback(
+    (task: Task, value: string | null) => {
+      setEditingId(null);
+      if (value === null) return focusTask(task.id); // Escape: nothing changes
+      const title = value.trim();
+      if (!title) return deleteTask(task); // TodoMVC: emptying a title deletes the task
+      if (title !== task.title) update({ task, changes: { title } });
+      focusTask(task.id);
+    },
+    [deleteTask, focusTask, update],
+  );
+  const onStartEdit = useCallback((task: Task) => {
+    setActiveId(task.id);
+    setEditingId(task.id);
+  }, []);
+  const onToggle = useCallback((task: Task) => toggle(task), [toggle]);
+  const onFocusRow = useCallback((task: Task) => setActiveId(task.id), []);
+  const onDetails = useCallback((task: Task) => setDetails({ task }), []);
+
+  const saveDetails = (task: Task, changes: TaskChanges, draftValues: DetailsDraft) => {
+    setDetails(undefined);
+    focusTask(task.id);
+    if (Object.keys(changes).length === 0) return;
+    update(
+      { task, changes },
+      {
+        // Refused: open the panel again with what was typed and the server's reasons.
+        onError: (error) => {
+          if (error instanceof ApiError && error.status === 422) {
+            setDetails({
+              task,
+              draft: draftValues,
+              errors: error.fieldErrors.map((e) => `${e.path}: ${e.message}`),
+            });
+          }
+        },
+      },
+    );
+  };
+
+  // Keyboard shortcuts, everywhere on the page but in text fields and dialogs.
+  useEffect(() => {
+    function onKeyDown(event: KeyboardEvent) {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target as HTMLElement;
+      if (target.closest(TEXT_ENTRY) || target.closest("[role=dialog]")) return;
+      const index = tasks.findIndex((t) => t.id === activeId);
+      const active = tasks[index];
+      const move = (step: number) => {
+        const next = tasks[Math.min(tasks.length - 1, Math.max(0, index + step))];
+        if (next) focusTask(next.id);
+      };
+      const handlers: Record<string, () => void> = {
+        n: () => newTaskRef.current?.focus(),
+        "/": () => searchRef.current?.focus(),
+        j: () => move(index < 0 ? 0 : 1),
+        k: () => move(index < 0 ? 0 : -1),
+        x: () => active && active.id > 0 && toggle(active),
+        e: () => active && active.id > 0 && onStartEdit(active),
+        o: () => active && active.id > 0 && setDetails({ task: active }),
+        delete: () => active && active.id > 0 && deleteTask(active),
+        "?": () => setShortcutsOpen(true),
+      };
+      const handler = handlers[event.key === "Delete" ? "delete" : event.key];
+      if (handler) {
+        event.preventDefault();
+        handler();
+      }
+    }
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, [tasks, activeId, toggle, deleteTask, onStartEdit, focusTask]);
+
+  // More tasks load as the end of the list scrolls into view.
+  const sentinel = useRef<HTMLDivElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  useEffect(() => {
+    const element = sentinel.current;
+    if (!element || !hasNextPage) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+      },
+      { rootMargin: "400px" },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  const filterHref = (filter: Filter) => {
+    const query = new URLSearchParams();
+    if (filter !== "all") query.set("status", filter);
+    if (params.q) query.set("q", params.q);
+    if (params.sort !== "created") query.set("sort", params.sort);
+    const text = query.toString();
+    return text ? `/tasks?${text}` : "/tasks";
+  };
+
+  return (
+    <>
+      <div className="new-task">
+        {total > 0 && (
+          <>
+            <input
+              id="toggle-all"
+              type="checkbox"
+              className="check"
+              style={{ width: 22, height: 22, margin: "0 6px 0 8px" }}
+              checked={left === 0}
+              onChange={() => toggleAll({ complete: left > 0, timeZone: format.timeZone })}
+            />
+            <label htmlFor="toggle-all" className="visually-hidden">
+              {left > 0 ? "Mark all as complete" : "Mark all as active"}
+            </label>
+          </>
+        )}
+        <label htmlFor="new-task" className="visually-hidden">
+          New task
+        </label>
+        <input
+          ref={newTaskRef}
+          id="new-task"
+          type="text"
+          placeholder="What needs to be done?"
+          autoComplete="off"
+          maxLength={200}
+          // biome-ignore lint/a11y/noAutofocus: TodoMVC: the new-task field is ready on load
+          autoFocus
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === "Enter" && !event.nativeEvent.isComposing) {
+              event.preventDefault();
+              addTask();
+            }
+          }}
+        />
+      </div>
+
+      <div className="toolbar">
+        <nav className="filters" aria-label="Show">
+          {FILTERS.map((filter) => (
+            <a
+              key={filter}
+              href={filterHref(filter)}
+              aria-current={params.filter === filter ? "page" : undefined}
+              onClick={(event) => {
+                if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+                event.preventDefault();
+                void setUrl({ status: filter === "all" ? null : filter });
+              }}
+            >
+              {FILTER_LABEL[filter]}
+            </a>
+          ))}
+        </nav>
+        <search className="search">
+          <label htmlFor="search" className="visually-hidden">
+            Search tasks
+          </label>
+          <input
+            ref={searchRef}
+            id="search"
+            className="input"
+            type="search"
+            placeholder="Search  /"
+            value={search}
+            maxLength={200}
+            onChange={(event) => setSearch(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === "Escape" && search) {
+                event.preventDefault();
+                setSearch("");
+              }
+            }}
+          />
+        </search>
+        <label htmlFor="sort" className="visually-hidden">
+          Sort by
+        </label>
+        <select
+          id="sort"
+          className="select"
+          value={params.sort}
+          onChange={(event) =>
+            void setUrl({
+              sort: event.target.value === "created" ? null : (event.target.value as Sort),
+            })
+          }
+        >
+          {SORT_KEYS.map((sort) => (
+            <option key={sort} value={sort}>
+              {SORTS[sort]}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <section aria-label="Tasks" aria-busy={list.isFetching && !list.isFetchingNextPage}>
+        {tasks.length > 0 ? (
+          <ul className="list">
+            {tasks.map((task) => (
+              <TaskItem
+                key={task.id}
+                task={task}
+                active={activeId === null ? task === tasks[0] : task.id === activeId}
+                editing={editingId === task.id}
+                format={format}
+                now={now}
+                onFocus={onFocusRow}
+                onToggle={onToggle}
+                onStartEdit={onStartEdit}
+                onFinishEdit={onFinishEdit}
+                onDetails={onDetails}
+                onDelete={deleteTask}
+              />
+            ))}
+          </ul>
+        ) : (
+          <EmptyState
+            filter={params.filter}
+            query={params.q}
+            total={total}
+            onClearSearch={() => setSearch("")}
+          />
+        )}
+        <div ref={sentinel} className="more" hidden={!hasNextPage}>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={isFetchingNextPage}
+            onClick={() => void fetchNextPage()}
+          >
+            {isFetchingNextPage ? "Loading more…" : "Show more"}
+          </button>
+        </div>
+      </section>
+
+      {total > 0 && (
+        <footer className="list-footer">
+          <span aria-live="polite">
+            <strong>{left}</strong> {left === 1 ? "item" : "items"} left
+          </span>
+          {completed > 0 && (
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => void removeCompleted(tasks)}
+            >
+              Clear completed ({completed})
+            </button>
+          )}
+        </footer>
+      )}
+      <p className="shortcut-hint">
+        Press <kbd>?</kbd> for keyboard shortcuts
+      </p>
+
+      {details && (
+        <TaskDetails
+          key={`${details.task.id}-${details.task.version}`}
+          task={details.task}
+          draft={details.draft}
+          serverErrors={details.errors}
+          onSave={saveDetails}
+          onClose={() => {
+            const id = details.task.id;
+            setDetails(undefined);
+            focusTask(id);
+          }}
+        />
+      )}
+      <ShortcutsDialog open={shortcutsOpen} onOpenChange={setShortcutsOpen} />
+    </>
+  );
+}
+
+function EmptyState({
+  filter,
+  query,
+  total,
+  onClearSearch,
+}: {
+  filter: Filter;
+  query: string;
+  total: number;
+  onClearSearch: () => void;
+}) {
+  let title: string;
+  let hint: React.ReactNode;
+  if (query) {
+    title = `No tasks match “${query}”`;
+    hint = (
+      <button type="button" className="btn btn-small" onClick={onClearSearch}>
+        Clear search
+      </button>
+    );
+  } else if (total === 0) {
+    title = "Nothing to do yet";
+    hint = "Type a task in the field above and press Enter.";
+  } else if (filter === "active") {
+    title = "All done!";
+    hint = "Nothing left to do. Enjoy the quiet.";
+  } else {
+    title = "No completed tasks yet";
+    hint = "Tick a task's checkbox when you finish it.";
+  }
+  return (
+    <div className="empty card" role="status">
+      <strong>{title}</strong>
+      {hint}
+    </div>
+  );
+}

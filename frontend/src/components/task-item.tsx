@@ -1,0 +1,172 @@
+"use client";
+import { memo, useRef } from "react";
+import type { Task } from "@/lib/api";
+import { type DateFormat, formatDue, formatFull, isOverdue } from "@/lib/dates";
+
+interface Props {
+  task: Task;
+  active: boolean;
+  editing: boolean;
+  format: DateFormat;
+  now: Date;
+  onFocus: (task: Task) => void;
+  onToggle: (task: Task) => void;
+  onStartEdit: (task: Task) => void;
+  onFinishEdit: (task: Task, title: string | null) => void;
+  onDetails: (task: Task) => void;
+  onDelete: (task: Task) => void;
+}
+
+const PRIORITY_LABEL = { none: "", low: "Low", medium: "Medium", high: "High" } as const;
+
+export const TaskItem = memo(function TaskItem({
+  task,
+  active,
+  editing,
+  format,
+  now,
+  onFocus,
+  onToggle,
+  onStartEdit,
+  onFinishEdit,
+  onDetails,
+  onDelete,
+}: Props) {
+  const cancelled = useRef(false);
+  const titleId = `task-${task.id}-title`;
+  const saving = task.id < 0; // created here, not yet confirmed by the server
+  const overdue = isOverdue(task, now);
+
+  return (
+    <li
+      id={`task-${task.id}`}
+      className="task"
+      data-completed={task.is_completed}
+      data-active={active}
+      // One row is in the Tab order at a time (the active one); j/k move between rows.
+      tabIndex={active ? 0 : -1}
+      aria-labelledby={titleId}
+      aria-describedby={`task-${task.id}-meta`}
+      onFocus={(event) => {
+        if (!active) onFocus(task);
+        event.stopPropagation();
+      }}
+      onKeyDown={(event) => {
+        if (event.target === event.currentTarget && event.key === "Enter" && !editing) {
+          event.preventDefault();
+          onStartEdit(task);
+        }
+      }}
+    >
+      <input
+        type="checkbox"
+        className="check"
+        checked={task.is_completed}
+        disabled={saving}
+        aria-labelledby={titleId}
+        onChange={() => onToggle(task)}
+      />
+      <div className="task-body">
+        {editing && (
+          <input
+            className="edit"
+            aria-label="Edit task title"
+            defaultValue={task.title}
+            maxLength={200}
+            // biome-ignore lint/a11y/noAutofocus: editing starts on purpose, by double-click or Enter
+            autoFocus
+            onFocus={(event) => event.currentTarget.select()}
+            onKeyDown={(event) => {
+              if (event.key === "Enter") {
+                event.preventDefault();
+                event.currentTarget.blur();
+              } else if (event.key === "Escape") {
+                event.preventDefault();
+                cancelled.current = true;
+                onFinishEdit(task, null);
+              }
+            }}
+            onBlur={(event) => {
+              if (cancelled.current) {
+                cancelled.current = false;
+                return;
+              }
+              onFinishEdit(task, event.currentTarget.value);
+            }}
+          />
+        )}
+        {/* Kept while editing (hidden) because the checkbox and the row are labelled by it. */}
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: double-click is TodoMVC's shortcut; Enter and the e key do the same */}
+        <span
+          id={titleId}
+          className={editing ? "visually-hidden" : "task-title"}
+          onDoubleClick={() => !saving && onStartEdit(task)}
+        >
+          {task.title}
+        </span>
+        <div className="task-meta" id={`task-${task.id}-meta`}>
+          {task.priority !== "none" && (
+            <span className={`priority-${task.priority}`}>
+              {PRIORITY_LABEL[task.priority]} priority
+            </span>
+          )}
+          {task.due_at && (
+            <span className={overdue ? "overdue" : undefined}>
+              {overdue ? "Overdue · " : "Due "}
+              <time
+                dateTime={task.due_at}
+                title={formatFull(task.due_at, format)}
+                suppressHydrationWarning
+              >
+                {formatDue(task.due_at, format, now)}
+              </time>
+            </span>
+          )}
+          {task.tags.map((tag) => (
+            <span key={tag} className="tag">
+              #{tag}
+            </span>
+          ))}
+        </div>
+      </div>
+      <div className="task-actions">
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="Details"
+          aria-describedby={titleId}
+          disabled={saving}
+          onClick={() => onDetails(task)}
+        >
+          <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
+            <path
+              d="M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4"
+              stroke="currentColor"
+              strokeWidth="2"
+              fill="none"
+              strokeLinejoin="round"
+            />
+          </svg>
+        </button>
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="Delete"
+          aria-describedby={titleId}
+          disabled={saving}
+          onClick={() => onDelete(task)}
+        >
+          <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
+            <path
+              d="M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13"
+              stroke="currentColor"
+              strokeWidth="2"
+              fill="none"
+              strokeLinejoin="round"
+            />
+          </svg>
+        </button>
+      </div>
+    </li>
+  );
+});

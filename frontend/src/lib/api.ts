@@ -1,0 +1,110 @@
+// The browser's only door to the API: same-origin fetches through the web app's /api proxy, with
+// every error turned into an ApiError whose message can be shown to the user as it is.
+
+export const PRIORITIES = ["none", "low", "medium", "high"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** A task as the API returns it (backend/src/db/schema.ts, `selectTaskSchema`). */
+export interface Task {
+  id: number;
+  title: string;
+  description: string;
+  is_completed: boolean;
+  completed_at: string | null;
+  priority: Priority;
+  due_at: string | null;
+  tags: string[];
+  position: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+export type TaskChanges = Partial<
+  Pick<Task, "title" | "description" | "is_completed" | "priority" | "due_at" | "tags">
+>;
+export interface TaskPage {
+  items: Task[];
+  next_cursor: string | null;
+}
+export interface TaskStats {
+  total: number;
+  pending: number;
+  completed: number;
+  overdue: number;
+}
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    /** Better Auth's error code (e.g. INVALID_EMAIL_OR_PASSWORD), when there is one. */
+    readonly code: string | undefined,
+    readonly fieldErrors: FieldError[] = [],
+    /** Seconds to wait, from Retry-After, on a 429. */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+const FALLBACK: Record<number, string> = {
+  401: "Your session has ended. Sign in again.",
+  404: "That task no longer exists.",
+  412: "This task was changed elsewhere; showing the latest version.",
+  429: "Too many requests. Wait a moment and try again.",
+};
+
+/** Reads a problem+json (the API) or `{code, message}` (Better Auth) body into an ApiError. */
+export async function toApiError(response: Response): Promise<ApiError> {
+  const body = (await response.json().catch(() => ({}))) as {
+    code?: string;
+    message?: string;
+    detail?: string;
+    title?: string;
+    errors?: FieldError[];
+  };
+  const retryAfter = Number(response.headers.get("Retry-After")) || undefined;
+  const fieldErrors = body.errors ?? [];
+  let message =
+    body.message ??
+    body.detail ??
+    fieldErrors.map((e) => `${e.path}: ${e.message}`).join("; ") ??
+    "";
+  if (!message) message = FALLBACK[response.status] ?? `The server answered ${response.status}.`;
+  if (response.status === 429 && retryAfter)
+    message = `${message} Try again in ${wait(retryAfter)}.`;
+  return new ApiError(message, response.status, body.code, fieldErrors, retryAfter);
+}
+
+function wait(seconds: number) {
+  return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+}
+
+export async function api<T>(
+  path: string,
+  init: Omit<RequestInit, "body"> & { body?: unknown } = {},
+): Promise<T> {
+  const headers = new Headers(init.headers);
+  let body: BodyInit | undefined;
+  if (init.body !== undefined) {
+    headers.set("Content-Type", "application/json");
+    body = JSON.stringify(init.body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers, body, credentials: "same-origin" });
+  } catch {
+    throw new ApiError(
+      "Can't reach the server. Check your connection and try again.",
+      0,
+      undefined,
+    );
+  }
+  if (!response.ok) throw await toApiError(response);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}

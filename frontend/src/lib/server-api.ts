@@ -1,0 +1,44 @@
+// Server-side calls to the API during a page render, as the visitor: their cookie and address
+// go along, so the API sees the same user and the same client it would see from the browser.
+import { cookies, headers } from "next/headers";
+import { toApiError } from "./api";
+
+const backendUrl = (process.env.BACKEND_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
+
+export async function serverApi<T>(path: string): Promise<T> {
+  const [incoming, jar] = await Promise.all([headers(), cookies()]);
+  const forwarded = new Headers({ Accept: "application/json" });
+  const cookie = jar.toString();
+  if (cookie) forwarded.set("Cookie", cookie);
+  const clientIp = incoming.get("x-forwarded-for");
+  if (clientIp) forwarded.set("X-Forwarded-For", clientIp);
+  const response = await fetch(`${backendUrl}${path}`, { headers: forwarded, cache: "no-store" });
+  if (!response.ok) throw await toApiError(response);
+  return (await response.json()) as T;
+}
+
+/** The signed-in user, or null: decides whether a page shows or sends the visitor to sign in. */
+export async function currentUser(): Promise<{ id: string; email: string; name: string } | null> {
+  const jar = await cookies();
+  const hasSession = jar
+    .getAll()
+    .some((c) => c.name.endsWith("better-auth.session_token") && c.value !== "");
+  if (!hasSession) return null;
+  const session = await serverApi<{ user: { id: string; email: string; name: string } } | null>(
+    "/api/auth/get-session",
+  ).catch(() => null);
+  return session?.user ?? null;
+}
+
+/** The visitor's time zone and locale, for dates rendered on the server as the browser would. */
+export async function visitorFormat(): Promise<{ timeZone: string; locale: string }> {
+  const [jar, incoming] = await Promise.all([cookies(), headers()]);
+  const timeZone = jar.get("tz")?.value ?? "UTC";
+  const locale = incoming.get("accept-language")?.split(",")[0]?.split(";")[0] ?? "en-US";
+  try {
+    new Intl.DateTimeFormat(locale, { timeZone });
+    return { timeZone, locale };
+  } catch {
+    return { timeZone: "UTC", locale: "en-US" };
+  }
+}

@@ -1,0 +1,55 @@
+// What the task list shows is decided by the URL: ?status, ?q and ?sort. The same parsing serves
+// the server render (first page) and the browser (later pages), so both ask for the same thing.
+
+export const FILTERS = ["all", "active", "completed"] as const;
+export type Filter = (typeof FILTERS)[number];
+
+export const SORTS = {
+  created: "Oldest first",
+  "-created": "Newest first",
+  due: "Due date",
+  "-priority": "Priority",
+  title: "Title (A–Z)",
+} as const;
+export type Sort = keyof typeof SORTS;
+
+export const PAGE_SIZE = 50;
+
+export interface ListParams {
+  filter: Filter;
+  q: string;
+  sort: Sort;
+}
+
+const pick = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T =>
+  typeof value === "string" && (allowed as readonly string[]).includes(value)
+    ? (value as T)
+    : fallback;
+
+export function parseListParams(search: Record<string, string | string[] | undefined>): ListParams {
+  const q = typeof search.q === "string" ? search.q.trim().slice(0, 200) : "";
+  return {
+    filter: pick(search.status, FILTERS, "all"),
+    q,
+    sort: pick(search.sort, Object.keys(SORTS) as Sort[], "created"),
+  };
+}
+
+/** The API path of one page of the list. */
+export function listPath({ filter, q, sort }: ListParams, timeZone: string, cursor?: string) {
+  const params = new URLSearchParams({
+    status: filter === "active" ? "pending" : filter,
+    sort,
+    limit: String(PAGE_SIZE),
+    tz: timeZone,
+  });
+  if (q) params.set("q", q);
+  if (cursor) params.set("cursor", cursor);
+  return `/api/me/tasks?${params}`;
+}
+
+export const taskKeys = {
+  all: ["tasks"] as const,
+  list: (params: ListParams) => ["tasks", "list", params] as const,
+  stats: ["tasks", "stats"] as const,
+};
