@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 
 const config: NextConfig = {
+  // The browser tests build into their own directory, so they never disturb a running `npm start`.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
   reactStrictMode: true,
   // Pages get their Content-Security-Policy (with a per-request nonce) from src/proxy.ts; these

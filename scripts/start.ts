@@ -36,7 +36,7 @@ function newestChange(path: string): number {
 }
 
 function buildIfStale() {
-  const buildId = join(FRONTEND, ".next", "BUILD_ID");
+  const buildId = join(FRONTEND, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
   const sources = ["src", "next.config.ts", "package.json", "tsconfig.json"]
     .map((entry) => join(FRONTEND, entry))
     .filter(existsSync);

@@ -1,0 +1,51 @@
+// Shared by the browser tests: a new account per test (made through the real API, signed in in
+// the page's browser context), and small helpers that drive the task list the way a person does.
+import { randomUUID } from "node:crypto";
+import { test as base, expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery staple";
+
+export interface Account {
+  email: string;
+  password: string;
+}
+
+export const newEmail = (label = "user") => `${label}-${randomUUID().slice(0, 8)}@example.com`;
+
+export const test = base.extend<{ account: Account }>({
+  account: async ({ page, baseURL }, use) => {
+    const account = { email: newEmail(), password: PASSWORD };
+    // Better Auth refuses a cookie-changing POST without a trusted Origin, as a browser sends.
+    const response = await page.request.post("/api/auth/sign-up/email", {
+      data: account,
+      headers: { Origin: baseURL as string },
+    });
+    expect(response.ok(), await response.text()).toBe(true);
+    await use(account);
+  },
+});
+export { expect };
+
+/** Signs in through the sign-in page, as a person would. */
+export async function signIn(page: Page, account: Account, next = "/tasks") {
+  await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === next.split("?")[0]);
+}
+
+export const newTaskField = (page: Page) => page.getByRole("textbox", { name: "New task" });
+export const taskRows = (page: Page) => page.getByRole("list").first().getByRole("listitem");
+export const taskRow = (page: Page, title: string) =>
+  page.locator("li.task").filter({ has: page.getByText(title, { exact: true }) });
+
+/** Types each title into the new-task field and presses Enter, then waits for the server to
+ * confirm them all (a row being saved has its checkbox disabled). */
+export async function addTasks(page: Page, titles: string[]) {
+  for (const title of titles) {
+    await newTaskField(page).fill(title);
+    await newTaskField(page).press("Enter");
+  }
+  await expect(page.locator("li.task input.check:disabled")).toHaveCount(0);
+}
