@@ -1,7 +1,7 @@
 // Shared by the browser tests: a new account per test (made through the real API, signed in in
 // the page's browser context), and small helpers that drive the task list the way a person does.
 import { randomUUID } from "node:crypto";
-import { test as base, expect, type Page } from "@playwright/test";
+import { type APIRequestContext, test as base, expect, type Page } from "@playwright/test";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -48,4 +48,28 @@ export async function addTasks(page: Page, titles: string[]) {
     await newTaskField(page).press("Enter");
   }
   await expect(page.locator("li.task input.check:disabled")).toHaveCount(0);
+}
+
+/** Makes an account through the API in a request context of its own, so the page stays signed
+ * out (use the `request` fixture, whose cookies are not the page's). */
+export async function createAccount(
+  request: APIRequestContext,
+  baseURL: string,
+  label = "user",
+  password = PASSWORD,
+): Promise<Account> {
+  const account = { email: newEmail(label), password };
+  const response = await request.post("/api/auth/sign-up/email", {
+    data: account,
+    headers: { Origin: baseURL },
+  });
+  expect(response.ok(), await response.text()).toBe(true);
+  return account;
+}
+
+/** Signs out from the Settings page, with its "Sign out" button. */
+export async function signOut(page: Page) {
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.waitForURL((url) => url.pathname === "/sign-in");
 }

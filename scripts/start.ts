@@ -14,16 +14,17 @@ const FRONTEND = join(ROOT, "frontend");
 const NEXT_BIN = join(ROOT, "node_modules", "next", "dist", "bin", "next");
 const dev = process.argv.includes("--dev");
 
-// backend/.env holds the backend's settings; values set in the environment win, as in env.ts.
-const backendEnvFile = join(BACKEND, ".env");
-const configured = {
-  ...(existsSync(backendEnvFile) ? parse(readFileSync(backendEnvFile)) : {}),
-  ...process.env,
-} as Record<string, string | undefined>;
+// backend/.env and frontend/.env hold each side's settings; the environment wins, as in env.ts.
+const readEnvFile = (dir: string) => {
+  const file = join(dir, ".env");
+  return existsSync(file) ? parse(readFileSync(file)) : {};
+};
+const configured: Record<string, string | undefined> = { ...readEnvFile(BACKEND), ...process.env };
+const web: Record<string, string | undefined> = { ...readEnvFile(FRONTEND), ...process.env };
 const apiPort = Number(configured.PORT ?? 8000);
-const webPort = Number(process.env.WEB_PORT ?? 3000);
-const webHost = process.env.WEB_HOST ?? "127.0.0.1";
-const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${webPort}`;
+const webPort = Number(web.WEB_PORT ?? 3000);
+const webHost = web.WEB_HOST ?? "127.0.0.1";
+const publicUrl = web.PUBLIC_URL ?? `http://localhost:${webPort}`;
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 
 function newestChange(path: string): number {
@@ -36,7 +37,7 @@ function newestChange(path: string): number {
 }
 
 function buildIfStale() {
-  const buildId = join(FRONTEND, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
+  const buildId = join(FRONTEND, web.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
   const sources = ["src", "next.config.ts", "package.json", "tsconfig.json"]
     .map((entry) => join(FRONTEND, entry))
     .filter(existsSync);
