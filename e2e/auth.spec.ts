@@ -1,13 +1,19 @@
 // Signing up and in: where a visitor is sent, what each refusal says and where, and the busy state.
 import type { Page } from "@playwright/test";
-import { createAccount, expect, newEmail, PASSWORD, test } from "./fixtures.ts";
+import { createAccount, expect, hydrated, newEmail, PASSWORD, test } from "./fixtures.ts";
 
 const emailField = (page: Page) => page.getByLabel("Email");
 const passwordField = (page: Page) => page.getByLabel("Password", { exact: true });
 const alert = (page: Page, text: string | RegExp) =>
   page.getByRole("alert").filter({ hasText: text });
 
+async function openSignUp(page: Page) {
+  await page.goto("/sign-up");
+  await hydrated(page.getByRole("button", { name: "Create account" }));
+}
+
 async function fillSignIn(page: Page, email: string, password: string) {
+  await hydrated(page.getByRole("button", { name: "Sign in" }));
   await emailField(page).fill(email);
   await passwordField(page).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -75,7 +81,7 @@ test("the landing page offers the tasks to a signed-in visitor", async ({ page, 
 test.describe("sign-up errors are shown next to the field", () => {
   test("an email that already has an account", async ({ page, request, baseURL }) => {
     const existing = await createAccount(request, baseURL as string, "taken");
-    await page.goto("/sign-up");
+    await openSignUp(page);
     await emailField(page).fill(existing.email);
     await passwordField(page).fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
@@ -90,7 +96,7 @@ test.describe("sign-up errors are shown next to the field", () => {
   });
 
   test("a password shorter than 8 characters", async ({ page }) => {
-    await page.goto("/sign-up");
+    await openSignUp(page);
     await emailField(page).fill(newEmail("short"));
     await passwordField(page).fill("seven77");
     await page.getByRole("button", { name: "Create account" }).click();
@@ -110,7 +116,7 @@ test.describe("sign-up errors are shown next to the field", () => {
     expect(direct.status()).toBe(400);
     expect((await direct.json()).code).toBe("PASSWORD_TOO_COMMON");
 
-    await page.goto("/sign-up");
+    await openSignUp(page);
     await emailField(page).fill(newEmail("common"));
     await passwordField(page).fill("password1");
     await page.getByRole("button", { name: "Create account" }).click();
@@ -122,7 +128,7 @@ test.describe("sign-up errors are shown next to the field", () => {
   });
 
   test("an invalid email address", async ({ page }) => {
-    await page.goto("/sign-up");
+    await openSignUp(page);
     await emailField(page).fill("not-an-email");
     await passwordField(page).fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
@@ -213,7 +219,7 @@ test("the busy state shows on sign-up too", async ({ page }) => {
     await held;
     await route.continue();
   });
-  await page.goto("/sign-up");
+  await openSignUp(page);
   await emailField(page).fill(newEmail("busy"));
   await passwordField(page).fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
@@ -240,4 +246,28 @@ test("next cannot send the user to another site", async ({ page, request, baseUR
   // Already signed in, the sign-in page passes the visitor on, to the app too.
   await page.goto("/sign-in?next=//evil.example");
   await expect(page).toHaveURL("/tasks");
+});
+
+// On a slow network a person can type and press Enter before the page's script has run; the
+// browser then submits the form itself. The password must not end up in the URL (history, logs).
+test.describe("before the page's script has run", () => {
+  test.use({ javaScriptEnabled: false });
+
+  for (const [path, button] of [
+    ["/sign-in", "Sign in"],
+    ["/sign-up", "Create account"],
+  ] as const) {
+    test(`submitting ${path} does not put the password in the URL`, async ({ page }) => {
+      const secret = "my secret passphrase";
+      await page.goto(path);
+      await page.getByLabel("Email").fill(newEmail("nojs"));
+      await page.getByLabel("Password", { exact: true }).fill(secret);
+      const navigated = page.waitForEvent("framenavigated");
+      await page.getByRole("button", { name: button }).click();
+      await navigated;
+      const url = new URL(page.url());
+      expect(url.search).not.toContain("password");
+      expect(decodeURIComponent(url.search.replaceAll("+", " "))).not.toContain(secret);
+    });
+  }
 });

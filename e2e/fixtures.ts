@@ -1,7 +1,13 @@
 // Shared by the browser tests: a new account per test (made through the real API, signed in in
 // the page's browser context), and small helpers that drive the task list the way a person does.
 import { randomUUID } from "node:crypto";
-import { type APIRequestContext, test as base, expect, type Page } from "@playwright/test";
+import {
+  type APIRequestContext,
+  test as base,
+  expect,
+  type Locator,
+  type Page,
+} from "@playwright/test";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -26,9 +32,20 @@ export const test = base.extend<{ account: Account }>({
 });
 export { expect };
 
+/** React has hydrated this element: its handlers are attached, so a click or a key reaches them
+ * (before that, a form would be submitted by the browser itself). */
+export async function hydrated(locator: Locator) {
+  await expect
+    .poll(() =>
+      locator.evaluate((element) => Object.keys(element).some((k) => k.startsWith("__reactProps"))),
+    )
+    .toBe(true);
+}
+
 /** Signs in through the sign-in page, as a person would. */
 export async function signIn(page: Page, account: Account, next = "/tasks") {
   await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+  await hydrated(page.getByRole("button", { name: "Sign in" }));
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password", { exact: true }).fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -43,6 +60,7 @@ export const taskRow = (page: Page, title: string) =>
 /** Types each title into the new-task field and presses Enter, then waits for the server to
  * confirm them all (a row being saved has its checkbox disabled). */
 export async function addTasks(page: Page, titles: string[]) {
+  await hydrated(newTaskField(page));
   for (const title of titles) {
     await newTaskField(page).fill(title);
     await newTaskField(page).press("Enter");
@@ -70,6 +88,7 @@ export async function createAccount(
 /** Signs out from the Settings page, with its "Sign out" button. */
 export async function signOut(page: Page) {
   await page.goto("/settings");
+  await hydrated(page.getByRole("button", { name: "Sign out", exact: true }));
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await page.waitForURL((url) => url.pathname === "/sign-in");
 }

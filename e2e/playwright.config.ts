@@ -33,7 +33,8 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   forbidOnly: !!process.env.CI,
-  outputDir: "../test-results/e2e",
+  // E2E_OUTPUT_DIR lets two runs at once keep their traces apart.
+  outputDir: process.env.E2E_OUTPUT_DIR ?? "../test-results/e2e",
   reporter: [["list"]],
   globalTeardown: "./global-teardown.ts",
   use: {

@@ -96,7 +96,7 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
   return (
     <div className="auth card">
       <h1>{signUp ? "Create your account" : "Sign in"}</h1>
-      <form noValidate onSubmit={onSubmit} aria-busy={busy}>
+      <form method="post" noValidate onSubmit={onSubmit} aria-busy={busy}>
         {errors.form && (
           <div className="form-error" role="alert">
             {errors.form}

@@ -51,7 +51,7 @@ function ChangePassword() {
   return (
     <section className="card" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Change password</h2>
-      <form onSubmit={submit} noValidate aria-busy={busy}>
+      <form method="post" onSubmit={submit} noValidate aria-busy={busy}>
         {errors.form && (
           <div className="form-error" role="alert">
             {errors.form}
@@ -221,7 +221,13 @@ function DeleteAccount() {
             <Dialog.Description className="hint">
               This cannot be undone. Enter your password to confirm.
             </Dialog.Description>
-            <form onSubmit={submit} noValidate aria-busy={busy} style={{ marginTop: 12 }}>
+            <form
+              method="post"
+              onSubmit={submit}
+              noValidate
+              aria-busy={busy}
+              style={{ marginTop: 12 }}
+            >
               <div className="field">
                 <label htmlFor={`${id}-password`}>Password</label>
                 <input

@@ -102,7 +102,7 @@ export function TaskDetails({
       <Dialog.Portal>
         <Dialog.Overlay className="overlay" />
         <Dialog.Content className="dialog" aria-describedby={undefined}>
-          <form onSubmit={submit} noValidate>
+          <form method="post" onSubmit={submit} noValidate>
             <div className="dialog-header">
               <Dialog.Title>Task details</Dialog.Title>
               <Dialog.Close className="btn btn-small" type="button">
