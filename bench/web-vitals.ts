@@ -135,45 +135,49 @@ try {
     await visit.close();
   }
 
-  // Click to repaint: from the click's timestamp to the frame that shows the new state
-  // (Event Timing's duration: input delay + handlers + rendering until the next paint).
+  // Click to repaint: real (trusted) mouse clicks. A capturing listener takes the click's
+  // timestamp; the first task after the next animation frame runs once that frame is produced, and
+  // checks the row already shows the new state. Event Timing reports any click slower than 16 ms.
   const page = await context.newPage();
   await page.goto(`${BASE}/tasks`, { waitUntil: "networkidle" });
   await page.evaluate(() => {
-    const w = window as unknown as { __clicks: number[] };
-    w.__clicks = [];
+    const w = window as unknown as { __repaint: number[]; __slow: number[] };
+    w.__repaint = [];
+    w.__slow = [];
+    document.addEventListener(
+      "click",
+      (event) => {
+        const input = event.target as HTMLInputElement;
+        if (!input.matches("li.task input.check")) return;
+        const row = input.closest("li") as HTMLElement;
+        const before = row.dataset.completed;
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            const shown = row.dataset.completed !== before;
+            w.__repaint.push(shown ? performance.now() - event.timeStamp : Number.NaN);
+          }, 0),
+        );
+      },
+      { capture: true },
+    );
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
-        if (entry.name === "click") w.__clicks.push(entry.duration);
+        if (entry.name === "click") w.__slow.push(entry.duration);
       }
-    }).observe({ type: "event", durationThreshold: 0, buffered: false } as PerformanceObserverInit);
+    }).observe({ type: "event", durationThreshold: 16 } as PerformanceObserverInit);
   });
-  const manual: number[] = [];
   for (let i = 0; i < CLICKS; i++) {
-    const box = page.locator("li.task input.check").nth(i % 50);
-    const ms = await box.evaluate(
-      (input: HTMLInputElement) =>
-        new Promise<number>((resolve) => {
-          const before = input.checked;
-          const start = performance.now();
-          input.click();
-          // The frame after this one is the first that can show the change.
-          requestAnimationFrame(() =>
-            setTimeout(() => {
-              const row = input.closest("li") as HTMLElement;
-              const shown = row.dataset.completed === String(!before);
-              resolve(shown ? performance.now() - start : Number.NaN);
-            }, 0),
-          );
-        }),
-    );
-    manual.push(ms);
-    await page.waitForTimeout(120);
+    await page.locator("li.task input.check").nth(i % 50).click();
+    await page.waitForTimeout(150);
   }
   await page.waitForTimeout(500);
-  const eventTiming = await page.evaluate(
-    () => (window as unknown as { __clicks: number[] }).__clicks,
-  );
+  const { repaint, slow } = await page.evaluate(() => {
+    const w = window as unknown as { __repaint: number[]; __slow: number[] };
+    return { repaint: w.__repaint, slow: w.__slow };
+  });
+  if (repaint.length !== CLICKS || repaint.some(Number.isNaN)) {
+    throw new Error(`a click was not shown in the next frame: ${JSON.stringify(repaint)}`);
+  }
 
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
   const table = [
@@ -184,8 +188,8 @@ try {
     `| CLS of /tasks | ${median(loads.map((l) => l.cls)).toFixed(3)} | ${Math.min(...loads.map((l) => l.cls)).toFixed(3)} | ${Math.max(...loads.map((l) => l.cls)).toFixed(3)} |`,
     `| first-load JavaScript, gzip (KB) | ${kb(median(loads.map((l) => l.js)))} | | |`,
     `| first-load JavaScript, uncompressed (KB) | ${kb(median(loads.map((l) => l.jsRaw)))} | | |`,
-    `| click on a checkbox → repaint, Event Timing (ms) | ${median(eventTiming).toFixed(0)} | ${Math.min(...eventTiming).toFixed(0)} | p95 ${p95(eventTiming).toFixed(0)} |`,
-    `| click on a checkbox → next frame shows it (ms) | ${median(manual).toFixed(1)} | ${Math.min(...manual).toFixed(1)} | p95 ${p95(manual).toFixed(1)} |`,
+    `| click on a checkbox → frame showing it (ms) | ${median(repaint).toFixed(1)} | ${Math.min(...repaint).toFixed(1)} | ${Math.max(...repaint).toFixed(1)} (p95 ${p95(repaint).toFixed(1)}) |`,
+    `| clicks slower than 16 ms (Event Timing) | ${slow.length} of ${CLICKS} | | ${slow.length ? Math.max(...slow).toFixed(0) : "–"} |`,
   ].join("\n");
   const report = `# Web app: Core Web Vitals and responsiveness
 
@@ -193,7 +197,7 @@ Run on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus(
 (\`${process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"}\`, software rendering), the production build started by
 \`scripts/start.ts\` on a new PGlite database, over loopback with no network throttling. /tasks
 holds 50 tasks (first page, rendered on the server). ${ROUNDS} cold loads (new browser context each,
-empty cache); ${CLICKS} checkbox clicks (${eventTiming.length} Event Timing entries).
+empty cache); ${CLICKS} real mouse clicks on task checkboxes.
 
 ${table}
 
@@ -203,9 +207,11 @@ Reproduce: \`npm run bench:web\`.
   \`layout-shift\` without recent input).
 - First-load JavaScript is the sum of \`encodedBodySize\` (bytes on the wire, gzip from \`next start\`)
   of every script /tasks loads on a cold visit.
-- Click → repaint: Event Timing's \`duration\` for the click (input delay, handlers, and rendering until
-  the next paint, rounded to 8 ms by the browser), and a direct measure: from \`click()\` to the first
-  task after the next animation frame, checking the row already shows the new state.
+- Click → repaint: from the click event's timestamp (when the input happened) to the first task
+  after the next animation frame, i.e. the frame that shows the change, checking that the row
+  already shows it. One frame is 16.7 ms at 60 Hz, so about 17 ms is "the very next frame". The
+  browser's Event Timing API (input to paint, 8 ms resolution) reports every click of 16 ms or
+  more; its worst is in the last column.
 `;
   writeFileSync(resultsFile, report);
   console.log(report);
