@@ -1,7 +1,6 @@
 "use client";
 import { notifyManager, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ThemeProvider } from "next-themes";
-import { NuqsAdapter } from "nuqs/adapters/next/app";
 import { type ReactNode, useEffect, useState } from "react";
 import { Toaster } from "sonner";
 
@@ -31,7 +30,7 @@ export function Providers({ nonce, children }: { nonce: string | undefined; chil
   return (
     <ThemeProvider attribute="data-theme" enableSystem defaultTheme="system" nonce={nonce}>
       <QueryClientProvider client={queryClient}>
-        <NuqsAdapter>{children}</NuqsAdapter>
+        {children}
         <Toaster position="bottom-center" closeButton richColors={false} />
       </QueryClientProvider>
     </ThemeProvider>

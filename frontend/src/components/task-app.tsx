@@ -1,13 +1,20 @@
 "use client";
-import { parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
+import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, type Task, type TaskChanges, type TaskPage, type TaskStats } from "@/lib/api";
 import type { DateFormat } from "@/lib/dates";
-import { FILTERS, type Filter, type ListParams, SORTS, type Sort } from "@/lib/tasks-query";
+import {
+  FILTERS,
+  type Filter,
+  type ListParams,
+  listQueryString,
+  SORTS,
+  type Sort,
+} from "@/lib/tasks-query";
 import { useDateFormat } from "@/lib/use-date-format";
+import { useListParams } from "@/lib/use-list-params";
 import { useDeleteWithUndo, useTaskActions, useTaskList, useTaskStats } from "@/lib/use-tasks";
-import { ShortcutsDialog } from "./shortcuts-dialog";
-import { type DetailsDraft, TaskDetails } from "./task-details";
+import type { DetailsDraft } from "./task-details";
 import { TaskItem } from "./task-item";
 
 const FILTER_LABEL: Record<Filter, string> = {
@@ -15,12 +22,14 @@ const FILTER_LABEL: Record<Filter, string> = {
   active: "Active",
   completed: "Completed",
 };
+// The dialogs (and their UI library) are fetched when the browser is idle after the first paint,
+// not as part of it: the list is what the first load is for.
+const loadDetails = () => import("./task-details").then((m) => m.TaskDetails);
+const loadShortcuts = () => import("./shortcuts-dialog").then((m) => m.ShortcutsDialog);
+const TaskDetails = dynamic(loadDetails, { ssr: false });
+const ShortcutsDialog = dynamic(loadShortcuts, { ssr: false });
+
 const SORT_KEYS = Object.keys(SORTS) as Sort[];
-const urlState = {
-  status: parseAsStringLiteral(FILTERS).withDefault("all"),
-  q: parseAsString.withDefault(""),
-  sort: parseAsStringLiteral(SORT_KEYS).withDefault("created"),
-};
 const TEXT_ENTRY = "input:not([type=checkbox]), textarea, select, [contenteditable=true]";
 
 const sameParams = (a: ListParams, b: ListParams) =>
@@ -49,11 +58,7 @@ export function TaskApp({
 }) {
   const format = useDateFormat(serverFormat);
   const now = useMinute();
-  const [url, setUrl] = useQueryStates(urlState, { history: "push" });
-  const params: ListParams = useMemo(
-    () => ({ filter: url.status, q: url.q.trim(), sort: url.sort }),
-    [url.status, url.q, url.sort],
-  );
+  const [params, setUrl] = useListParams();
 
   const [initialData] = useState(() => ({ pages: [initialPage], pageParams: [undefined] }));
   const list = useTaskList(
@@ -66,7 +71,7 @@ export function TaskApp({
   const newTaskRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const [draft, setDraft] = useState("");
-  const [search, setSearch] = useState(url.q);
+  const [search, setSearch] = useState(params.q);
   const [activeId, setActiveId] = useState<number | null>(null);
   const [editingId, setEditingId] = useState<number | null>(null);
   const [details, setDetails] = useState<{ task: Task; draft?: DetailsDraft; errors?: string[] }>();
@@ -92,18 +97,23 @@ export function TaskApp({
   // Search as you type, a quarter-second after the last key; the URL keeps it for reload and Back.
   useEffect(() => {
     const text = search.trim();
-    if (text === url.q) return;
-    const timer = window.setTimeout(() => setUrl({ q: text || null }, { history: "replace" }), 250);
+    if (text === params.q) return;
+    const timer = window.setTimeout(() => setUrl({ q: text }, "replace"), 250);
     return () => window.clearTimeout(timer);
-  }, [search, url.q, setUrl]);
+  }, [search, params.q, setUrl]);
   // Back and Forward change the URL under us: follow it.
-  const lastUrlQ = useRef(url.q);
+  const lastUrlQ = useRef(params.q);
   useEffect(() => {
-    if (url.q !== lastUrlQ.current) {
-      lastUrlQ.current = url.q;
-      setSearch((current) => (current.trim() === url.q ? current : url.q));
+    if (params.q !== lastUrlQ.current) {
+      lastUrlQ.current = params.q;
+      setSearch((current) => (current.trim() === params.q ? current : params.q));
     }
-  }, [url.q]);
+  }, [params.q]);
+
+  useEffect(() => {
+    const idle = window.requestIdleCallback ?? ((run: () => void) => window.setTimeout(run, 200));
+    idle(() => void Promise.all([loadDetails(), loadShortcuts()]));
+  }, []);
 
   // Focus moves after the list re-renders: to a row after an edit or delete, or to the new-task field.
   useEffect(() => {
@@ -225,15 +235,6 @@ export function TaskApp({
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const filterHref = (filter: Filter) => {
-    const query = new URLSearchParams();
-    if (filter !== "all") query.set("status", filter);
-    if (params.q) query.set("q", params.q);
-    if (params.sort !== "created") query.set("sort", params.sort);
-    const text = query.toString();
-    return text ? `/tasks?${text}` : "/tasks";
-  };
-
   return (
     <>
       <div className="new-task">
@@ -280,12 +281,12 @@ export function TaskApp({
           {FILTERS.map((filter) => (
             <a
               key={filter}
-              href={filterHref(filter)}
+              href={`/tasks${listQueryString({ ...params, filter })}`}
               aria-current={params.filter === filter ? "page" : undefined}
               onClick={(event) => {
                 if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
                 event.preventDefault();
-                void setUrl({ status: filter === "all" ? null : filter });
+                setUrl({ filter });
               }}
             >
               {FILTER_LABEL[filter]}
@@ -320,11 +321,7 @@ export function TaskApp({
           id="sort"
           className="select"
           value={params.sort}
-          onChange={(event) =>
-            void setUrl({
-              sort: event.target.value === "created" ? null : (event.target.value as Sort),
-            })
-          }
+          onChange={(event) => setUrl({ sort: event.target.value as Sort })}
         >
           {SORT_KEYS.map((sort) => (
             <option key={sort} value={sort}>
@@ -408,7 +405,7 @@ export function TaskApp({
           }}
         />
       )}
-      <ShortcutsDialog open={shortcutsOpen} onOpenChange={setShortcutsOpen} />
+      {shortcutsOpen && <ShortcutsDialog open onOpenChange={setShortcutsOpen} />}
     </>
   );
 }

@@ -35,6 +35,16 @@ export function parseListParams(search: Record<string, string | string[] | undef
   };
 }
 
+/** The page's own query string for a view ("" for the default one), e.g. "?status=active". */
+export function listQueryString({ filter, q, sort }: ListParams): string {
+  const query = new URLSearchParams();
+  if (filter !== "all") query.set("status", filter);
+  if (q.trim()) query.set("q", q.trim());
+  if (sort !== "created") query.set("sort", sort);
+  const text = query.toString();
+  return text ? `?${text}` : "";
+}
+
 /** The API path of one page of the list. */
 export function listPath({ filter, q, sort }: ListParams, timeZone: string, cursor?: string) {
   const params = new URLSearchParams({

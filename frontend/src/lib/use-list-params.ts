@@ -1,0 +1,27 @@
+"use client";
+import { useSearchParams } from "next/navigation";
+import { useCallback, useMemo } from "react";
+import { type ListParams, listQueryString, parseListParams } from "./tasks-query";
+
+/**
+ * The list's filter, search and sort, read from and written to the address bar. Next.js keeps
+ * `useSearchParams` in step with `history.pushState`, so this needs no server round trip, and
+ * Back, Forward and reload all show the same view. Parsing is the server page's own.
+ */
+export function useListParams() {
+  const searchParams = useSearchParams();
+  const params = useMemo(() => parseListParams(Object.fromEntries(searchParams)), [searchParams]);
+  const setParams = useCallback(
+    (changes: Partial<ListParams>, mode: "push" | "replace" = "push") => {
+      const next = listQueryString({
+        ...parseListParams(Object.fromEntries(new URLSearchParams(window.location.search))),
+        ...changes,
+      });
+      const url = `${window.location.pathname}${next}`;
+      if (mode === "push") window.history.pushState(null, "", url);
+      else window.history.replaceState(null, "", url);
+    },
+    [],
+  );
+  return [params, setParams] as const;
+}
