@@ -54,7 +54,6 @@ export class ApiError extends Error {
 const FALLBACK: Record<number, string> = {
   401: "Your session has ended. Sign in again.",
   404: "That task no longer exists.",
-  412: "This task was changed elsewhere; showing the latest version.",
   429: "Too many requests. Wait a moment and try again.",
 };
 

@@ -191,11 +191,10 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
 
   const update = useTaskMutation(
     ({ task, changes }: { task: Task; changes: TaskChanges }) =>
-      api<Task>(taskUrl(task.id), {
-        method: "PATCH",
-        body: changes,
-        headers: { "If-Match": `"${task.version}"` },
-      }),
+      // No If-Match: a PATCH carries only the fields the user changed, so it cannot undo a change
+      // to another field, and this tab's own quick successive changes (tick, then rename) must
+      // not refuse each other for a version the cache has not caught up with yet.
+      api<Task>(taskUrl(task.id), { method: "PATCH", body: changes }),
     ({ task, changes }) => {
       editLists(qc, (t) => (t.id === task.id ? { ...t, ...changes } : t));
       if (changes.is_completed !== undefined) {
