@@ -22,7 +22,13 @@ try {
     driver: env.DATABASE_DRIVER,
     dataDir: env.DATA_DIR,
     poolMax: env.DATABASE_POOL_MAX,
-    onPoolError: (error: Error) => logger.warn({ err: error }, "idle database connection failed"),
+    // Only the message and SQLSTATE: node-postgres hangs the whole client (and its prepared SQL)
+    // on the error, which would otherwise be serialised into the log line.
+    onPoolError: (error: Error & { code?: string }) =>
+      logger.warn(
+        { err: { message: error.message, code: error.code } },
+        "idle database connection failed",
+      ),
   };
   let applied: number;
   try {
