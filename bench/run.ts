@@ -1,0 +1,376 @@
+// `npm run bench`: every scenario against every system in one run, on the same data, with the
+// same JWTs, and the results written to bench/results/<date>.json and .md (also printed).
+// `npm run bench -- --smoke` is the quick pass CI runs so the harness keeps working.
+//
+// Systems so far: ours (the API on the Postgres server) and baseline-raw (node:http + pg + jose,
+// the same SQL by hand: the floor for framework and ORM cost). Load comes from wrk (Debian).
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import {
+  BIG_USER_EMAIL,
+  type DataShape,
+  emailOf,
+  FULL,
+  PASSWORD,
+  SMALL_USER_EMAIL,
+  SMOKE,
+  seed,
+} from "./data.ts";
+import { withThrowawayDatabase } from "./throwaway-database.ts";
+
+const smoke = process.argv.includes("--smoke");
+const shape: DataShape = smoke ? SMOKE : FULL;
+const RUNS = smoke ? 1 : 3;
+const SECONDS = smoke ? 2 : 10;
+const WARMUP_SECONDS = smoke ? 1 : 5;
+const CONNECTIONS = 32;
+const TOKEN_USERS = smoke ? 5 : 100;
+const ISSUER = "http://localhost:8000";
+const root = fileURLToPath(new URL("..", import.meta.url));
+const resultsDir = join(root, "bench", "results");
+
+// ---------------------------------------------------------------------------------------------
+// Tools: installed from Debian's archive when missing (CI machines start without them).
+
+function ensureTools() {
+  const missing = ["wrk"].filter((tool) => {
+    try {
+      execFileSync("which", [tool], { stdio: "ignore" });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length === 0) return;
+  console.log(`Installing ${missing.join(", ")} (apt-get)…`);
+  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+  execFileSync("apt-get", ["install", "-y", "-qq", ...missing], {
+    stdio: "inherit",
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Systems under test: each its own process, on its own port.
+
+interface System {
+  name: string;
+  base: string;
+  process: ChildProcess;
+}
+
+async function start(
+  name: string,
+  port: number,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<System> {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port) },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited:\n${stderr}`);
+    const ok = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { name, base, process: child };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} did not start:\n${stderr}`);
+}
+
+async function stop(system: System) {
+  system.process.kill("SIGTERM");
+  await new Promise((r) => system.process.once("exit", r));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identities: JWTs from our API for a sample of users (sign-in costs a password hash each).
+
+interface Identity {
+  token: string;
+  taskIds: number[];
+}
+
+async function identity(base: string, db: pg.Client, email: string): Promise<Identity> {
+  const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { Origin: "http://localhost:3000", "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (!signIn.ok) throw new Error(`sign-in ${email}: ${signIn.status} ${await signIn.text()}`);
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const response = await fetch(`${base}/api/auth/token`, { headers: { Cookie: cookie } });
+  const { token } = (await response.json()) as { token: string };
+  const { rows } = await db.query<{ id: number }>(
+    `select t.id from tasks t join users u on u.id = t.user_id where u.email = $1 order by random() limit 20`,
+    [email],
+  );
+  return { token, taskIds: rows.map((r) => r.id) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios, as wrk Lua scripts: each request picks a random user (and one of their tasks).
+
+const CREATE_BODY = '{"title":"Benchmark task","priority":"medium","tags":["bench"]}';
+type Scenario =
+  | "healthz"
+  | "list"
+  | "create"
+  | "toggle"
+  | "mix"
+  | "list-big"
+  | "list-small"
+  | "search-big"
+  | "search-small";
+
+function luaScript(scenario: Scenario, identities: Identity[]): string {
+  const tokens = identities.map((i) => `"${i.token}"`).join(",");
+  const ids = identities.map((i) => `{${i.taskIds.join(",")}}`).join(",");
+  return `
+local tokens = {${tokens}}
+local ids = {${ids}}
+local body = '${CREATE_BODY}'
+local function pick() return math.random(#tokens) end
+local function headers(i, json)
+  local h = { ["Authorization"] = "Bearer " .. tokens[i] }
+  if json then h["Content-Type"] = "application/json" end
+  return h
+end
+local function list(i) return wrk.format("GET", "/api/me/tasks?limit=50", headers(i)) end
+local function create(i) return wrk.format("POST", "/api/me/tasks", headers(i, true), body) end
+local function toggle(i)
+  local own = ids[i]
+  return wrk.format("PATCH", "/api/me/tasks/" .. own[math.random(#own)] .. "/complete", headers(i))
+end
+local function search(i) return wrk.format("GET", "/api/me/tasks?q=report&limit=50", headers(i)) end
+request = function()
+  local i = pick()
+  local scenario = "${scenario}"
+  if scenario == "healthz" then return wrk.format("GET", "/healthz") end
+  if scenario == "list" or scenario == "list-big" or scenario == "list-small" then return list(i) end
+  if scenario == "create" then return create(i) end
+  if scenario == "toggle" then return toggle(i) end
+  if scenario == "search-big" or scenario == "search-small" then return search(i) end
+  local r = math.random(100)
+  if r <= 80 then return list(i) elseif r <= 90 then return create(i) else return toggle(i) end
+end
+`;
+}
+
+interface Measurement {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+const ms = (text: string | undefined) => {
+  const match = /([\d.]+)(us|ms|s)/.exec(text ?? "");
+  if (!match) return Number.NaN;
+  const value = Number(match[1]);
+  return match[2] === "us" ? value / 1000 : match[2] === "s" ? value * 1000 : value;
+};
+
+function wrk(base: string, script: string, seconds: number, connections: number): Measurement {
+  const text = execFileSync(
+    "wrk",
+    ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, base],
+    { encoding: "utf8" },
+  );
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
+    text,
+  );
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]),
+    p50: ms(/50%\s+(\S+)/.exec(text)?.[1]),
+    p99: ms(/99%\s+(\S+)/.exec(text)?.[1]),
+    errors:
+      Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0) +
+      (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0),
+  };
+}
+
+interface Result {
+  system: string;
+  scenario: Scenario;
+  connections: number;
+  runs: Measurement[];
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+// ---------------------------------------------------------------------------------------------
+
+ensureTools();
+const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const results: Result[] = [];
+const secret = randomBytes(32).toString("hex");
+const started = Date.now();
+
+await withThrowawayDatabase(serverUrl, async (url) => {
+  const common = { DATABASE_URL: url, BETTER_AUTH_SECRET: secret };
+  const ours = await start(
+    "ours",
+    18_000,
+    ["--import", "tsx", "src/server.ts"],
+    join(root, "backend"),
+    {
+      ...common,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      BETTER_AUTH_URL: ISSUER,
+      API_RATE_LIMIT_MAX: "1000000",
+      SIGN_IN_RATE_LIMIT_MAX: "100000",
+      AUTH_RATE_LIMIT_MAX: "100000",
+    },
+  );
+  const systems: System[] = [ours];
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const signUp = await fetch(`${ours.base}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { Origin: "http://localhost:3000", "Content-Type": "application/json" },
+      body: JSON.stringify({ email: emailOf(0), password: PASSWORD }),
+    });
+    if (!signUp.ok) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
+    const seeded = Date.now();
+    await seed(db, shape);
+    console.log(
+      `Data: ${shape.users} users x ${shape.tasksPerUser} tasks + ${shape.bigUserTasks} for one, in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
+    );
+
+    const users: Identity[] = [];
+    for (let n = 0; n < TOKEN_USERS; n++) {
+      users.push(
+        await identity(ours.base, db, emailOf(Math.floor((n * shape.users) / TOKEN_USERS))),
+      );
+    }
+    const big = [await identity(ours.base, db, BIG_USER_EMAIL)];
+    const small = [await identity(ours.base, db, SMALL_USER_EMAIL)];
+
+    const baselineServer = join(root, "bench", "baseline-raw", "server.ts");
+    if (existsSync(baselineServer)) {
+      systems.push(
+        await start("baseline-raw", 18_001, ["--import", "tsx", baselineServer], root, {
+          ...common,
+          JWT_ISSUER: ISSUER,
+        }),
+      );
+    }
+
+    const scripts = new Map<Scenario, string>();
+    const script = (scenario: Scenario, identities: Identity[]) => {
+      let file = scripts.get(scenario);
+      if (!file) {
+        file = join(tmpdir(), `todo-bench-${process.pid}-${scenario}.lua`);
+        writeFileSync(file, luaScript(scenario, identities));
+        scripts.set(scenario, file);
+      }
+      return file;
+    };
+    const plan: [Scenario, Identity[], number][] = [
+      ["healthz", users, CONNECTIONS],
+      ["list", users, CONNECTIONS],
+      ["create", users, CONNECTIONS],
+      ["toggle", users, CONNECTIONS],
+      ["mix", users, CONNECTIONS],
+      // One connection: the latency of one user's request, not the queue's.
+      ["list-big", big, 1],
+      ["list-small", small, 1],
+      ["search-big", big, 1],
+      ["search-small", small, 1],
+    ];
+    for (const system of systems) {
+      wrk(system.base, script("list", users), WARMUP_SECONDS, CONNECTIONS);
+      for (const [scenario, identities, connections] of plan) {
+        const runs: Measurement[] = [];
+        for (let run = 0; run < RUNS; run++) {
+          runs.push(wrk(system.base, script(scenario, identities), SECONDS, connections));
+        }
+        results.push({ system: system.name, scenario, connections, runs });
+        const m = median(runs.map((r) => r.rps));
+        const errs = runs.reduce((sum, r) => sum + r.errors, 0);
+        console.log(
+          `${system.name.padEnd(13)} ${scenario.padEnd(13)} ${Math.round(m)} req/s${errs ? `, ${errs} errors` : ""}`,
+        );
+      }
+    }
+  } finally {
+    await db.end();
+    for (const system of systems) await stop(system);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Report.
+
+const find = (system: string, scenario: Scenario) =>
+  results.find((r) => r.system === system && r.scenario === scenario);
+const medianOf = (r: Result | undefined, key: keyof Measurement) =>
+  r ? median(r.runs.map((m) => m[key])) : Number.NaN;
+const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}` : "n/a");
+const errors = results.reduce((sum, r) => sum + r.runs.reduce((s, m) => s + m.errors, 0), 0);
+const systemNames = [...new Set(results.map((r) => r.system))];
+const scenarios = [...new Set(results.map((r) => r.scenario))];
+
+const ratios = [
+  `- ours / baseline-raw, list: **${ratio(medianOf(find("ours", "list"), "rps"), medianOf(find("baseline-raw", "list"), "rps"))}**; create: **${ratio(medianOf(find("ours", "create"), "rps"), medianOf(find("baseline-raw", "create"), "rps"))}** (throughput; target ≥ 0.95)`,
+  `- 100,000-task user / 100-task user, p50 (ours): list **${ratio(medianOf(find("ours", "list-big"), "p50"), medianOf(find("ours", "list-small"), "p50"))}**, search **${ratio(medianOf(find("ours", "search-big"), "p50"), medianOf(find("ours", "search-small"), "p50"))}** (target ≤ 1.5); search p50 on the big user: **${medianOf(find("ours", "search-big"), "p50").toFixed(2)} ms** (target ≤ 20 ms)`,
+];
+const cell = (r: Result | undefined) => {
+  if (!r) return "–";
+  const rps = r.runs.map((m) => m.rps);
+  const range =
+    RUNS > 1 ? ` (${Math.round(Math.min(...rps))}–${Math.round(Math.max(...rps))})` : "";
+  return `${Math.round(median(rps))}${range} req/s, p50 ${medianOf(r, "p50").toFixed(2)} ms, p99 ${medianOf(r, "p99").toFixed(2)} ms`;
+};
+const table = [
+  `| scenario | connections | ${systemNames.join(" | ")} |`,
+  `| --- | --- | ${systemNames.map(() => "---").join(" | ")} |`,
+  ...scenarios.map(
+    (scenario) =>
+      `| ${scenario} | ${find(systemNames[0] as string, scenario)?.connections} | ${systemNames.map((s) => cell(find(s, scenario))).join(" | ")} |`,
+  ),
+].join("\n");
+const date = new Date().toISOString().slice(0, 10);
+const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const report = `# Benchmark${smoke ? " (smoke)" : ""}: ${date}
+
+${machine}; Postgres at ${new URL(serverUrl).host}; data: ${shape.users.toLocaleString("en")} users × ${shape.tasksPerUser.toLocaleString("en")} tasks, plus one user with ${shape.bigUserTasks.toLocaleString("en")} and one with 100. wrk, 1 thread; ${RUNS} run(s) of ${SECONDS} s per cell after a ${WARMUP_SECONDS} s warm-up; the median, with min–max. Bearer JWTs of ${TOKEN_USERS} users, a random one per request. Errors (non-2xx and socket errors): **${errors}**${errors ? " — this run is void" : ""}.
+
+${ratios.join("\n")}
+
+${table}
+
+Reproduce: \`npm run bench\` (\`-- --smoke\` for the quick pass). Took ${Math.round((Date.now() - started) / 1000)} s.
+`;
+console.log(`\n${report}`);
+if (!smoke) {
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, `${date}.md`), report);
+  writeFileSync(
+    join(resultsDir, `${date}.json`),
+    `${JSON.stringify({ date, machine, shape, runs: RUNS, seconds: SECONDS, results }, null, 2)}\n`,
+  );
+}
+if (errors > 0) process.exit(1);
