@@ -2,7 +2,6 @@
 // TASKS_PER_USER tasks each, plus one account with BIG_USER_TASKS. Every account has the same
 // password: the first is signed up through the API, and its scrypt hash is copied to the others,
 // so any of them can sign in and get a JWT like a real user.
-import type pg from "pg";
 
 export interface DataShape {
   users: number;
@@ -70,34 +69,36 @@ function insertTasks(count: number, usersWhere: string) {
      where ${usersWhere}`;
 }
 
+/** Runs one SQL statement and returns its rows: node-postgres and PGlite both fit behind this. */
+export type Run = (sql: string) => Promise<Record<string, unknown>[]>;
+
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
 /**
  * Adds the accounts and tasks. `bench-0@example.com` must exist already (signed up through the
  * API with PASSWORD); it gets tasks like the others.
  */
-export async function seed(client: pg.ClientBase, shape: DataShape): Promise<void> {
-  const { rows } = await client.query<{ password: string }>(
-    `select a.password from account a join users u on u.id = a.user_id where u.email = $1`,
-    [emailOf(0)],
+export async function seed(run: Run, shape: DataShape): Promise<void> {
+  const rows = await run(
+    `select a.password from account a join users u on u.id = a.user_id where u.email = ${literal(emailOf(0))}`,
   );
   const hash = rows[0]?.password;
-  if (!hash) throw new Error(`${emailOf(0)} must be signed up first`);
-  await client.query("begin");
-  await client.query(
+  if (typeof hash !== "string") throw new Error(`${emailOf(0)} must be signed up first`);
+  await run("begin");
+  await run(
     `insert into users (name, email)
-     select 'Bench ' || n, 'bench-' || n || '@example.com' from generate_series(1, $1::int - 1) n
-     union all select 'Big', $2 union all select 'Small', $3`,
-    [shape.users, BIG_USER_EMAIL, SMALL_USER_EMAIL],
+     select 'Bench ' || n, 'bench-' || n || '@example.com' from generate_series(1, ${shape.users - 1}) n
+     union all select 'Big', ${literal(BIG_USER_EMAIL)} union all select 'Small', ${literal(SMALL_USER_EMAIL)}`,
   );
-  await client.query(
+  await run(
     `insert into account (account_id, provider_id, user_id, password)
-     select u.id::text, 'credential', u.id, $1 from users u
-      where u.email like 'bench-%' and u.email <> $2`,
-    [hash, emailOf(0)],
+     select u.id::text, 'credential', u.id, ${literal(hash)} from users u
+      where u.email like 'bench-%' and u.email <> ${literal(emailOf(0))}`,
   );
-  await client.query(insertTasks(shape.tasksPerUser, `u.email ~ '^bench-[0-9]+@'`));
-  await client.query(insertTasks(shape.bigUserTasks, `u.email = '${BIG_USER_EMAIL}'`));
+  await run(insertTasks(shape.tasksPerUser, `u.email ~ '^bench-[0-9]+@'`));
+  await run(insertTasks(shape.bigUserTasks, `u.email = ${literal(BIG_USER_EMAIL)}`));
   // The 100-task user the 100,000-task user's latencies are compared with.
-  await client.query(insertTasks(100, `u.email = '${SMALL_USER_EMAIL}'`));
-  await client.query("commit");
-  await client.query("analyze");
+  await run(insertTasks(100, `u.email = ${literal(SMALL_USER_EMAIL)}`));
+  await run("commit");
+  await run("analyze");
 }

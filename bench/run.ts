@@ -6,11 +6,13 @@
 // the same SQL by hand: the floor for framework and ORM cost). Load comes from wrk (Debian).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
 import pg from "pg";
+import { openDatabase } from "../backend/src/db/client.ts";
 import {
   BIG_USER_EMAIL,
   type DataShape,
@@ -106,7 +108,7 @@ interface Identity {
   taskIds: number[];
 }
 
-async function identity(base: string, db: pg.Client, email: string): Promise<Identity> {
+async function identity(base: string, email: string): Promise<Identity> {
   const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
     method: "POST",
     headers: { Origin: "http://localhost:3000", "Content-Type": "application/json" },
@@ -119,11 +121,40 @@ async function identity(base: string, db: pg.Client, email: string): Promise<Ide
     .join("; ");
   const response = await fetch(`${base}/api/auth/token`, { headers: { Cookie: cookie } });
   const { token } = (await response.json()) as { token: string };
-  const { rows } = await db.query<{ id: number }>(
-    `select t.id from tasks t join users u on u.id = t.user_id where u.email = $1 order by random() limit 20`,
-    [email],
-  );
-  return { token, taskIds: rows.map((r) => r.id) };
+  // Tasks of this user to toggle: from the API, so it works on any database.
+  const page = (await (
+    await fetch(`${base}/api/me/tasks?limit=20&sort=-created`, {
+      headers: { Authorization: `Bearer ${token}` },
+    })
+  ).json()) as { items: { id: number }[] };
+  return { token, taskIds: page.items.map((t) => t.id) };
+}
+
+async function signUpFirst(base: string) {
+  const signUp = await fetch(`${base}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { Origin: "http://localhost:3000", "Content-Type": "application/json" },
+    body: JSON.stringify({ email: emailOf(0), password: PASSWORD }),
+  });
+  if (!signUp.ok) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
+}
+
+interface Identities {
+  users: Identity[];
+  big: Identity[];
+  small: Identity[];
+}
+
+async function identities(base: string): Promise<Identities> {
+  const users: Identity[] = [];
+  for (let n = 0; n < TOKEN_USERS; n++) {
+    users.push(await identity(base, emailOf(Math.floor((n * shape.users) / TOKEN_USERS))));
+  }
+  return {
+    users,
+    big: [await identity(base, BIG_USER_EMAIL)],
+    small: [await identity(base, SMALL_USER_EMAIL)],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,106 +251,114 @@ const median = (values: number[]) =>
 
 // ---------------------------------------------------------------------------------------------
 
+/** Every scenario against one system, with identities its own auth issued. */
+function measure(system: System, who: Identities) {
+  const plan: [Scenario, Identity[], number][] = [
+    ["healthz", who.users, CONNECTIONS],
+    ["list", who.users, CONNECTIONS],
+    ["create", who.users, CONNECTIONS],
+    ["toggle", who.users, CONNECTIONS],
+    ["mix", who.users, CONNECTIONS],
+    // One connection: the latency of one user's request, not the queue's.
+    ["list-big", who.big, 1],
+    ["list-small", who.small, 1],
+    ["search-big", who.big, 1],
+    ["search-small", who.small, 1],
+  ];
+  const script = (scenario: Scenario, identities: Identity[]) => {
+    const file = join(tmpdir(), `todo-bench-${process.pid}-${system.name}-${scenario}.lua`);
+    writeFileSync(file, luaScript(scenario, identities));
+    return file;
+  };
+  wrk(system.base, script("list", who.users), WARMUP_SECONDS, CONNECTIONS);
+  for (const [scenario, identities, connections] of plan) {
+    const file = script(scenario, identities);
+    const runs: Measurement[] = [];
+    for (let run = 0; run < RUNS; run++) runs.push(wrk(system.base, file, SECONDS, connections));
+    results.push({ system: system.name, scenario, connections, runs });
+    const errs = runs.reduce((sum, r) => sum + r.errors, 0);
+    console.log(
+      `${system.name.padEnd(13)} ${scenario.padEnd(13)} ${Math.round(median(runs.map((r) => r.rps)))} req/s${errs ? `, ${errs} errors` : ""}`,
+    );
+  }
+}
+
 ensureTools();
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const results: Result[] = [];
 const secret = randomBytes(32).toString("hex");
 const started = Date.now();
+const backendDir = join(root, "backend");
+const oursEnv = {
+  BETTER_AUTH_SECRET: secret,
+  NODE_ENV: "production",
+  LOG_LEVEL: "warn",
+  BETTER_AUTH_URL: ISSUER,
+  API_RATE_LIMIT_MAX: "1000000",
+  SIGN_IN_RATE_LIMIT_MAX: "100000",
+  AUTH_RATE_LIMIT_MAX: "100000",
+};
+const startOurs = (name: string, env: Record<string, string>) =>
+  start(name, 18_000, ["--import", "tsx", "src/server.ts"], backendDir, { ...oursEnv, ...env });
 
+// On the Postgres server: ours and the baseline, on one database.
 await withThrowawayDatabase(serverUrl, async (url) => {
-  const common = { DATABASE_URL: url, BETTER_AUTH_SECRET: secret };
-  const ours = await start(
-    "ours",
-    18_000,
-    ["--import", "tsx", "src/server.ts"],
-    join(root, "backend"),
-    {
-      ...common,
-      NODE_ENV: "production",
-      LOG_LEVEL: "warn",
-      BETTER_AUTH_URL: ISSUER,
-      API_RATE_LIMIT_MAX: "1000000",
-      SIGN_IN_RATE_LIMIT_MAX: "100000",
-      AUTH_RATE_LIMIT_MAX: "100000",
-    },
-  );
-  const systems: System[] = [ours];
+  const systems: System[] = [await startOurs("ours", { DATABASE_URL: url })];
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
-    const signUp = await fetch(`${ours.base}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { Origin: "http://localhost:3000", "Content-Type": "application/json" },
-      body: JSON.stringify({ email: emailOf(0), password: PASSWORD }),
-    });
-    if (!signUp.ok) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
+    const ours = systems[0] as System;
+    await signUpFirst(ours.base);
     const seeded = Date.now();
-    await seed(db, shape);
+    await seed(async (text) => (await db.query(text)).rows, shape);
     console.log(
-      `Data: ${shape.users} users x ${shape.tasksPerUser} tasks + ${shape.bigUserTasks} for one, in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
+      `Postgres data: ${shape.users} users x ${shape.tasksPerUser} tasks + ${shape.bigUserTasks} for one, in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
     );
-
-    const users: Identity[] = [];
-    for (let n = 0; n < TOKEN_USERS; n++) {
-      users.push(
-        await identity(ours.base, db, emailOf(Math.floor((n * shape.users) / TOKEN_USERS))),
-      );
-    }
-    const big = [await identity(ours.base, db, BIG_USER_EMAIL)];
-    const small = [await identity(ours.base, db, SMALL_USER_EMAIL)];
-
+    const who = await identities(ours.base);
     const baselineServer = join(root, "bench", "baseline-raw", "server.ts");
     if (existsSync(baselineServer)) {
       systems.push(
         await start("baseline-raw", 18_001, ["--import", "tsx", baselineServer], root, {
-          ...common,
+          DATABASE_URL: url,
+          BETTER_AUTH_SECRET: secret,
           JWT_ISSUER: ISSUER,
         }),
       );
     }
-
-    const scripts = new Map<Scenario, string>();
-    const script = (scenario: Scenario, identities: Identity[]) => {
-      let file = scripts.get(scenario);
-      if (!file) {
-        file = join(tmpdir(), `todo-bench-${process.pid}-${scenario}.lua`);
-        writeFileSync(file, luaScript(scenario, identities));
-        scripts.set(scenario, file);
-      }
-      return file;
-    };
-    const plan: [Scenario, Identity[], number][] = [
-      ["healthz", users, CONNECTIONS],
-      ["list", users, CONNECTIONS],
-      ["create", users, CONNECTIONS],
-      ["toggle", users, CONNECTIONS],
-      ["mix", users, CONNECTIONS],
-      // One connection: the latency of one user's request, not the queue's.
-      ["list-big", big, 1],
-      ["list-small", small, 1],
-      ["search-big", big, 1],
-      ["search-small", small, 1],
-    ];
-    for (const system of systems) {
-      wrk(system.base, script("list", users), WARMUP_SECONDS, CONNECTIONS);
-      for (const [scenario, identities, connections] of plan) {
-        const runs: Measurement[] = [];
-        for (let run = 0; run < RUNS; run++) {
-          runs.push(wrk(system.base, script(scenario, identities), SECONDS, connections));
-        }
-        results.push({ system: system.name, scenario, connections, runs });
-        const m = median(runs.map((r) => r.rps));
-        const errs = runs.reduce((sum, r) => sum + r.errors, 0);
-        console.log(
-          `${system.name.padEnd(13)} ${scenario.padEnd(13)} ${Math.round(m)} req/s${errs ? `, ${errs} errors` : ""}`,
-        );
-      }
-    }
+    for (const system of systems) measure(system, who);
   } finally {
     await db.end();
     for (const system of systems) await stop(system);
   }
 });
+
+// On PGlite: the same data in a new data directory, reported on its own. Only one process may
+// open it: the server makes it (migrations) and signs up the first user, stops; this process
+// adds the data; the server starts again on it.
+{
+  const dataDir = mkdtempSync(join(tmpdir(), "todo-bench-pglite-"));
+  try {
+    let ours = await startOurs("ours-pglite", { DATA_DIR: dataDir, DATABASE_URL: "" });
+    await signUpFirst(ours.base);
+    await stop(ours);
+    const seeded = Date.now();
+    const database = await openDatabase({ dataDir });
+    try {
+      await seed(async (text) => (await database.db.execute(sql.raw(text))).rows, shape);
+    } finally {
+      await database.close();
+    }
+    console.log(`PGlite data in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+    ours = await startOurs("ours-pglite", { DATA_DIR: dataDir, DATABASE_URL: "" });
+    try {
+      measure(ours, await identities(ours.base));
+    } finally {
+      await stop(ours);
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Report.
@@ -330,11 +369,13 @@ const medianOf = (r: Result | undefined, key: keyof Measurement) =>
   r ? median(r.runs.map((m) => m[key])) : Number.NaN;
 const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}` : "n/a");
 const errors = results.reduce((sum, r) => sum + r.runs.reduce((s, m) => s + m.errors, 0), 0);
-const systemNames = [...new Set(results.map((r) => r.system))];
+// PGlite is reported on its own, not mixed into the comparison on the Postgres server.
+const systemNames = [...new Set(results.map((r) => r.system))].filter((s) => s !== "ours-pglite");
 const scenarios = [...new Set(results.map((r) => r.scenario))];
 
 const ratios = [
   `- ours / baseline-raw, list: **${ratio(medianOf(find("ours", "list"), "rps"), medianOf(find("baseline-raw", "list"), "rps"))}**; create: **${ratio(medianOf(find("ours", "create"), "rps"), medianOf(find("baseline-raw", "create"), "rps"))}** (throughput; target ≥ 0.95)`,
+  `- PGlite / Postgres (ours), list: **${ratio(medianOf(find("ours-pglite", "list"), "rps"), medianOf(find("ours", "list"), "rps"))}**; create: **${ratio(medianOf(find("ours-pglite", "create"), "rps"), medianOf(find("ours", "create"), "rps"))}**`,
   `- 100,000-task user / 100-task user, p50 (ours): list **${ratio(medianOf(find("ours", "list-big"), "p50"), medianOf(find("ours", "list-small"), "p50"))}**, search **${ratio(medianOf(find("ours", "search-big"), "p50"), medianOf(find("ours", "search-small"), "p50"))}** (target ≤ 1.5); search p50 on the big user: **${medianOf(find("ours", "search-big"), "p50").toFixed(2)} ms** (target ≤ 20 ms)`,
 ];
 const cell = (r: Result | undefined) => {
@@ -344,14 +385,15 @@ const cell = (r: Result | undefined) => {
     RUNS > 1 ? ` (${Math.round(Math.min(...rps))}–${Math.round(Math.max(...rps))})` : "";
   return `${Math.round(median(rps))}${range} req/s, p50 ${medianOf(r, "p50").toFixed(2)} ms, p99 ${medianOf(r, "p99").toFixed(2)} ms`;
 };
-const table = [
-  `| scenario | connections | ${systemNames.join(" | ")} |`,
-  `| --- | --- | ${systemNames.map(() => "---").join(" | ")} |`,
-  ...scenarios.map(
-    (scenario) =>
-      `| ${scenario} | ${find(systemNames[0] as string, scenario)?.connections} | ${systemNames.map((s) => cell(find(s, scenario))).join(" | ")} |`,
-  ),
-].join("\n");
+const tableOf = (names: string[]) =>
+  [
+    `| scenario | connections | ${names.join(" | ")} |`,
+    `| --- | --- | ${names.map(() => "---").join(" | ")} |`,
+    ...scenarios.map(
+      (scenario) =>
+        `| ${scenario} | ${find(names[0] as string, scenario)?.connections} | ${names.map((s) => cell(find(s, scenario))).join(" | ")} |`,
+    ),
+  ].join("\n");
 const date = new Date().toISOString().slice(0, 10);
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const report = `# Benchmark${smoke ? " (smoke)" : ""}: ${date}
@@ -360,7 +402,13 @@ ${machine}; Postgres at ${new URL(serverUrl).host}; data: ${shape.users.toLocale
 
 ${ratios.join("\n")}
 
-${table}
+## On the Postgres server
+
+${tableOf(systemNames)}
+
+## On PGlite (embedded, one process)
+
+${tableOf(["ours-pglite"])}
 
 Reproduce: \`npm run bench\` (\`-- --smoke\` for the quick pass). Took ${Math.round((Date.now() - started) / 1000)} s.
 `;
