@@ -6,7 +6,7 @@
 // the same SQL by hand: the floor for framework and ORM cost). Load comes from wrk (Debian).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,7 +28,7 @@ import { withThrowawayDatabase } from "./throwaway-database.ts";
 const smoke = process.argv.includes("--smoke");
 const shape: DataShape = smoke ? SMOKE : FULL;
 const RUNS = smoke ? 1 : 3;
-const SECONDS = smoke ? 2 : 10;
+const SECONDS = smoke ? 1 : 10;
 const WARMUP_SECONDS = smoke ? 1 : 5;
 const CONNECTIONS = 32;
 const TOKEN_USERS = smoke ? 5 : 100;
@@ -99,6 +99,21 @@ async function stop(system: System) {
   system.process.kill("SIGTERM");
   await new Promise((r) => system.process.once("exit", r));
 }
+
+/** Resident memory now and at its peak (kB), from /proc. */
+function memory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]);
+  return { rss: kb("VmRSS"), peak: kb("VmHWM") };
+}
+
+/** CPU time the process has used so far, in microseconds (user + system). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return (ticks / CLOCK_TICKS) * 1_000_000;
+}
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
 
 // ---------------------------------------------------------------------------------------------
 // Identities: JWTs from our API for a sample of users (sign-in costs a password hash each).
@@ -208,6 +223,8 @@ end
 
 interface Measurement {
   rps: number;
+  /** CPU time of the server process per request, in microseconds. */
+  cpuPerRequest: number;
   p50: number;
   p99: number;
   errors: number;
@@ -220,7 +237,9 @@ const ms = (text: string | undefined) => {
   return match[2] === "us" ? value / 1000 : match[2] === "s" ? value * 1000 : value;
 };
 
-function wrk(base: string, script: string, seconds: number, connections: number): Measurement {
+function wrk(system: System, script: string, seconds: number, connections: number): Measurement {
+  const base = system.base;
+  const cpuBefore = cpuMicros(system.process.pid as number);
   const text = execFileSync(
     "wrk",
     ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, base],
@@ -229,14 +248,45 @@ function wrk(base: string, script: string, seconds: number, connections: number)
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
     text,
   );
+  const cpu = cpuMicros(system.process.pid as number) - cpuBefore;
+  const requests = Number(/(\d+) requests in/.exec(text)?.[1]);
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]),
+    cpuPerRequest: cpu / requests,
     p50: ms(/50%\s+(\S+)/.exec(text)?.[1]),
     p99: ms(/99%\s+(\S+)/.exec(text)?.[1]),
     errors:
       Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0) +
       (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0),
   };
+}
+
+interface SystemStats {
+  /** From spawning the process to the first authenticated 200, existing data; median. */
+  coldStartMs: number[];
+  idleRssMB: number;
+  peakRssMB: number;
+}
+const stats: Record<string, SystemStats> = {};
+
+/** Spawn to the first authenticated 200 (a list page with a JWT), a few times; stops each. */
+async function coldStarts(launch: () => Promise<System>, token: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < (smoke ? 1 : 3); i++) {
+    const began = performance.now();
+    const system = await launch();
+    for (;;) {
+      const response = await fetch(`${system.base}/api/me/tasks?limit=50`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      await response.arrayBuffer();
+      if (response.status === 200) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    times.push(performance.now() - began);
+    await stop(system);
+  }
+  return times;
 }
 
 interface Result {
@@ -270,17 +320,23 @@ function measure(system: System, who: Identities) {
     writeFileSync(file, luaScript(scenario, identities));
     return file;
   };
-  wrk(system.base, script("list", who.users), WARMUP_SECONDS, CONNECTIONS);
+  const idleRssMB = memory(system.process.pid as number).rss / 1024;
+  wrk(system, script("list", who.users), WARMUP_SECONDS, CONNECTIONS);
   for (const [scenario, identities, connections] of plan) {
     const file = script(scenario, identities);
     const runs: Measurement[] = [];
-    for (let run = 0; run < RUNS; run++) runs.push(wrk(system.base, file, SECONDS, connections));
+    for (let run = 0; run < RUNS; run++) runs.push(wrk(system, file, SECONDS, connections));
     results.push({ system: system.name, scenario, connections, runs });
     const errs = runs.reduce((sum, r) => sum + r.errors, 0);
     console.log(
       `${system.name.padEnd(13)} ${scenario.padEnd(13)} ${Math.round(median(runs.map((r) => r.rps)))} req/s${errs ? `, ${errs} errors` : ""}`,
     );
   }
+  stats[system.name] = {
+    coldStartMs: [],
+    idleRssMB,
+    peakRssMB: memory(system.process.pid as number).peak / 1024,
+  };
 }
 
 ensureTools();
@@ -315,17 +371,27 @@ await withThrowawayDatabase(serverUrl, async (url) => {
       `Postgres data: ${shape.users} users x ${shape.tasksPerUser} tasks + ${shape.bigUserTasks} for one, in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
     );
     const who = await identities(ours.base);
+    const launchers: Record<string, () => Promise<System>> = {
+      ours: () => startOurs("ours", { DATABASE_URL: url }),
+    };
     const baselineServer = join(root, "bench", "baseline-raw", "server.ts");
     if (existsSync(baselineServer)) {
-      systems.push(
-        await start("baseline-raw", 18_001, ["--import", "tsx", baselineServer], root, {
+      launchers["baseline-raw"] = () =>
+        start("baseline-raw", 18_001, ["--import", "tsx", baselineServer], root, {
           DATABASE_URL: url,
           BETTER_AUTH_SECRET: secret,
           JWT_ISSUER: ISSUER,
-        }),
-      );
+        });
+      systems.push(await (launchers["baseline-raw"] as () => Promise<System>)());
     }
     for (const system of systems) measure(system, who);
+    for (const system of systems.splice(0)) await stop(system);
+    for (const [name, launch] of Object.entries(launchers)) {
+      (stats[name] as SystemStats).coldStartMs = await coldStarts(
+        launch,
+        who.users[0]?.token ?? "",
+      );
+    }
   } finally {
     await db.end();
     for (const system of systems) await stop(system);
@@ -349,12 +415,17 @@ await withThrowawayDatabase(serverUrl, async (url) => {
       await database.close();
     }
     console.log(`PGlite data in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
-    ours = await startOurs("ours-pglite", { DATA_DIR: dataDir, DATABASE_URL: "" });
+    const launch = () => startOurs("ours-pglite", { DATA_DIR: dataDir, DATABASE_URL: "" });
+    ours = await launch();
+    let token = "";
     try {
-      measure(ours, await identities(ours.base));
+      const who = await identities(ours.base);
+      token = who.users[0]?.token ?? "";
+      measure(ours, who);
     } finally {
       await stop(ours);
     }
+    (stats["ours-pglite"] as SystemStats).coldStartMs = await coldStarts(launch, token);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -410,6 +481,17 @@ ${tableOf(systemNames)}
 
 ${tableOf(["ours-pglite"])}
 
+## Processes
+
+| system | cold start to first authenticated 200 (ms) | idle RSS (MB) | peak RSS (MB) | CPU per request, list / create (µs) |
+| --- | --- | --- | --- | --- |
+${Object.entries(stats)
+  .map(
+    ([name, st]) =>
+      `| ${name} | ${Math.round(median(st.coldStartMs))}${st.coldStartMs.length > 1 ? ` (${Math.round(Math.min(...st.coldStartMs))}–${Math.round(Math.max(...st.coldStartMs))})` : ""} | ${st.idleRssMB.toFixed(0)} | ${st.peakRssMB.toFixed(0)} | ${Math.round(medianOf(find(name, "list"), "cpuPerRequest"))} / ${Math.round(medianOf(find(name, "create"), "cpuPerRequest"))} |`,
+  )
+  .join("\n")}
+
 Reproduce: \`npm run bench\` (\`-- --smoke\` for the quick pass). Took ${Math.round((Date.now() - started) / 1000)} s.
 `;
 console.log(`\n${report}`);
@@ -418,7 +500,7 @@ if (!smoke) {
   writeFileSync(join(resultsDir, `${date}.md`), report);
   writeFileSync(
     join(resultsDir, `${date}.json`),
-    `${JSON.stringify({ date, machine, shape, runs: RUNS, seconds: SECONDS, results }, null, 2)}\n`,
+    `${JSON.stringify({ date, machine, shape, runs: RUNS, seconds: SECONDS, stats, results }, null, 2)}\n`,
   );
 }
 if (errors > 0) process.exit(1);
