@@ -23,6 +23,7 @@ import {
   SMOKE,
   seed,
 } from "./data.ts";
+import { pgbench, preparePgbench } from "./pgbench.ts";
 import { withThrowawayDatabase } from "./throwaway-database.ts";
 
 const smoke = process.argv.includes("--smoke");
@@ -392,6 +393,26 @@ await withThrowawayDatabase(serverUrl, async (url) => {
         who.users[0]?.token ?? "",
       );
     }
+
+    // The database's own limit, on the same data: the same SQL through pgbench.
+    const vars = await preparePgbench(db);
+    for (const scenario of ["list", "create", "toggle", "mix"] as const) {
+      const runs: Measurement[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const r = pgbench(url, scenario, vars, SECONDS, CONNECTIONS);
+        runs.push({
+          rps: r.tps,
+          cpuPerRequest: Number.NaN,
+          p50: r.latencyMs,
+          p99: Number.NaN,
+          errors: r.failed,
+        });
+      }
+      results.push({ system: "pgbench", scenario, connections: CONNECTIONS, runs });
+      console.log(
+        `${"pgbench".padEnd(13)} ${scenario.padEnd(13)} ${Math.round(median(runs.map((r) => r.rps)))} tps`,
+      );
+    }
   } finally {
     await db.end();
     for (const system of systems) await stop(system);
@@ -446,6 +467,7 @@ const scenarios = [...new Set(results.map((r) => r.scenario))];
 
 const ratios = [
   `- ours / baseline-raw, list: **${ratio(medianOf(find("ours", "list"), "rps"), medianOf(find("baseline-raw", "list"), "rps"))}**; create: **${ratio(medianOf(find("ours", "create"), "rps"), medianOf(find("baseline-raw", "create"), "rps"))}** (throughput; target ≥ 0.95)`,
+  `- ours / pgbench (the same SQL with no HTTP, JSON or auth), list: **${ratio(medianOf(find("ours", "list"), "rps"), medianOf(find("pgbench", "list"), "rps"))}**; create: **${ratio(medianOf(find("ours", "create"), "rps"), medianOf(find("pgbench", "create"), "rps"))}**; mix: **${ratio(medianOf(find("ours", "mix"), "rps"), medianOf(find("pgbench", "mix"), "rps"))}**`,
   `- PGlite / Postgres (ours), list: **${ratio(medianOf(find("ours-pglite", "list"), "rps"), medianOf(find("ours", "list"), "rps"))}**; create: **${ratio(medianOf(find("ours-pglite", "create"), "rps"), medianOf(find("ours", "create"), "rps"))}**`,
   `- 100,000-task user / 100-task user, p50 (ours): list **${ratio(medianOf(find("ours", "list-big"), "p50"), medianOf(find("ours", "list-small"), "p50"))}**, search **${ratio(medianOf(find("ours", "search-big"), "p50"), medianOf(find("ours", "search-small"), "p50"))}** (target ≤ 1.5); search p50 on the big user: **${medianOf(find("ours", "search-big"), "p50").toFixed(2)} ms** (target ≤ 20 ms)`,
 ];
@@ -454,7 +476,10 @@ const cell = (r: Result | undefined) => {
   const rps = r.runs.map((m) => m.rps);
   const range =
     RUNS > 1 ? ` (${Math.round(Math.min(...rps))}–${Math.round(Math.max(...rps))})` : "";
-  return `${Math.round(median(rps))}${range} req/s, p50 ${medianOf(r, "p50").toFixed(2)} ms, p99 ${medianOf(r, "p99").toFixed(2)} ms`;
+  const latency = Number.isNaN(medianOf(r, "p99"))
+    ? `mean ${medianOf(r, "p50").toFixed(2)} ms` // pgbench reports the mean only
+    : `p50 ${medianOf(r, "p50").toFixed(2)} ms, p99 ${medianOf(r, "p99").toFixed(2)} ms`;
+  return `${Math.round(median(rps))}${range} req/s, ${latency}`;
 };
 const tableOf = (names: string[]) =>
   [
