@@ -254,8 +254,8 @@ function wrk(system: System, script: string, seconds: number, connections: numbe
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]),
     cpuPerRequest: cpu / requests,
-    p50: ms(/50%\s+(\S+)/.exec(text)?.[1]),
-    p99: ms(/99%\s+(\S+)/.exec(text)?.[1]),
+    p50: ms(/^\s+50%\s+(\S+)/m.exec(text)?.[1]),
+    p99: ms(/^\s+99%\s+(\S+)/m.exec(text)?.[1]),
     errors:
       Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0) +
       (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0),
