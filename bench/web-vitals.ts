@@ -10,6 +10,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/chromium.ts";
 
 const ROUNDS = 7;
 const CLICKS = 30;
@@ -52,17 +53,7 @@ async function startApp(dataDir: string): Promise<ChildProcess> {
 
 const dataDir = mkdtempSync(join(tmpdir(), "todo-web-bench-"));
 const app = await startApp(dataDir);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const headers = { Origin: BASE };
@@ -218,7 +209,7 @@ try {
   const report = `# Web app: Core Web Vitals and responsiveness
 
 Run on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), headless Chromium
-(\`${process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"}\`, software rendering), the production build started by
+(\`${CHROMIUM_PATH}\`, software rendering), the production build started by
 \`scripts/start.ts\` on a new PGlite database, over loopback with no network throttling. /tasks
 holds 50 tasks (first page, rendered on the server). ${ROUNDS} cold loads (new browser context each,
 empty cache); ${CLICKS} real mouse clicks on task checkboxes.

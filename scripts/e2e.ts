@@ -5,9 +5,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CHROMIUM_PATH } from "../e2e/chromium.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const chromium = CHROMIUM_PATH;
 
 if (!existsSync(chromium)) {
   const line = `Browser tests skipped: no Chromium at ${chromium} (install it with \`apt-get install -y chromium\`, or set CHROMIUM_PATH).`;

@@ -17,6 +17,36 @@ interface Props {
   onDelete: (task: Task) => void;
 }
 
+/** A row's icon button: named by its label, described by the task's title ("Delete, Buy milk"). */
+function ActionButton({
+  label,
+  describedBy,
+  disabled,
+  icon,
+  onClick,
+}: {
+  label: string;
+  describedBy: string;
+  disabled: boolean;
+  icon: string;
+  onClick: () => void;
+}) {
+  return (
+    <button
+      type="button"
+      className="icon-btn"
+      aria-label={label}
+      aria-describedby={describedBy}
+      disabled={disabled}
+      onClick={onClick}
+    >
+      <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
+        <path d={icon} stroke="currentColor" strokeWidth="2" fill="none" strokeLinejoin="round" />
+      </svg>
+    </button>
+  );
+}
+
 const PRIORITY_LABEL = { none: "", low: "Low", medium: "Medium", high: "High" } as const;
 
 export const TaskItem = memo(function TaskItem({
@@ -130,42 +160,20 @@ export const TaskItem = memo(function TaskItem({
         </div>
       </div>
       <div className="task-actions">
-        <button
-          type="button"
-          className="icon-btn"
-          aria-label="Details"
-          aria-describedby={titleId}
+        <ActionButton
+          label="Details"
+          describedBy={titleId}
           disabled={saving}
+          icon="M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4"
           onClick={() => onDetails(task)}
-        >
-          <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
-            <path
-              d="M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4"
-              stroke="currentColor"
-              strokeWidth="2"
-              fill="none"
-              strokeLinejoin="round"
-            />
-          </svg>
-        </button>
-        <button
-          type="button"
-          className="icon-btn"
-          aria-label="Delete"
-          aria-describedby={titleId}
+        />
+        <ActionButton
+          label="Delete"
+          describedBy={titleId}
           disabled={saving}
+          icon="M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13"
           onClick={() => onDelete(task)}
-        >
-          <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
-            <path
-              d="M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13"
-              stroke="currentColor"
-              strokeWidth="2"
-              fill="none"
-              strokeLinejoin="round"
-            />
-          </svg>
-        </button>
+        />
       </div>
     </li>
   );
