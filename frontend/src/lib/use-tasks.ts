@@ -104,11 +104,17 @@ function useTaskMutation<V, R>(
   run: (variables: V) => Promise<R>,
   optimistic: (variables: V) => void,
   failure: string,
-  extra: { onSuccess?: (result: R, variables: V) => void; onError?: (variables: V) => void } = {},
+  extra: {
+    onSuccess?: (result: R, variables: V) => void;
+    onError?: (variables: V) => void;
+    /** Changes with the same scope reach the server one after another, in the order made. */
+    scope?: string;
+  } = {},
 ) {
   const qc = useQueryClient();
   const mutation = useMutation({
     mutationKey: ["tasks"],
+    scope: extra.scope ? { id: extra.scope } : undefined,
     mutationFn: run,
     onSuccess: extra.onSuccess,
     onError: (error, variables) => {
@@ -181,6 +187,9 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
     },
     "Couldn't add the task",
     {
+      // Two tasks typed quickly must be created in the order typed: the list is sorted by
+      // creation, and a second POST overtaking the first would swap them on the next refetch.
+      scope: "create-task",
       onSuccess: (task, { tempId }) => editLists(qc, (t) => (t.id === tempId ? task : t)),
       onError: ({ title, tempId }) => {
         editLists(qc, (t) => (t.id === tempId ? null : t));
