@@ -12,10 +12,14 @@
 // Env: DATABASE_URL, JWT_ISSUER (= our BETTER_AUTH_URL), CURSOR_SECRET (= our BETTER_AUTH_SECRET,
 // which is also accepted), PORT (0: any free port), DATABASE_POOL_MAX (10).
 //   node --import tsx bench/baseline-raw/server.ts
-import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWK, jwtVerify } from "jose";
 import pg from "pg";
+// Framework-free helpers of ours, shared so the baseline's bytes and statement names cannot drift.
+import { statementName } from "../../backend/src/db/prepared.ts";
+import { createCursorCodec } from "../../backend/src/lib/cursor.ts";
+import { toIsoUtc } from "../../backend/src/lib/timestamps.ts";
 
 const need = (name: string, value = process.env[name]) => {
   if (!value) throw new Error(`Set ${name}.`);
@@ -46,20 +50,6 @@ const types = {
 const run = (text: string, values: unknown[], name?: string) =>
   pool.query<unknown[]>({ name, text, values, rowMode: "array", types });
 
-// Postgres prints "2026-11-24 10:00:00.123456+00": ISO 8601 in UTC, every fractional digit kept
-// (backend/src/lib/timestamps.ts).
-const PG_TIMESTAMPTZ =
-  /^(\d{4,}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?(?:([+-])(\d\d)(?::?(\d\d))?(?::?(\d\d))?|Z)$/;
-function toIsoUtc(value: string): string {
-  const match = PG_TIMESTAMPTZ.exec(value);
-  if (!match) return value;
-  const [, date, time, fraction = "", sign, hours = "00", minutes = "00", seconds = "00"] = match;
-  const offset =
-    (Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds)) * (sign === "-" ? -1 : 1);
-  if (offset === 0) return `${date}T${time}${fraction}Z`;
-  const utc = new Date(Date.parse(`${date}T${time}Z`) - offset * 1000).toISOString();
-  return `${utc.slice(0, 19)}${fraction}Z`;
-}
 const iso = (value: unknown) => (value === null ? null : toIsoUtc(value as string));
 
 type Task = Record<string, unknown> & { id: number; user_id: string; version: number };
@@ -238,40 +228,11 @@ function newTask(body: unknown): { input: Record<string, unknown> } | { issues: 
 
 // ---- Cursors (backend/src/lib/cursor.ts): the same format and HMAC, so pages are byte-identical ----
 
-const cursorKey = createHmac("sha256", SECRET).update("todo page cursor v1").digest();
-const sign = (data: string) => createHmac("sha256", cursorKey).update(data).digest("base64url");
-function encodeCursor(position: unknown, query: string) {
-  const data = Buffer.from(JSON.stringify([position, query])).toString("base64url");
-  return `${data}.${sign(data)}`;
-}
-function decodeCursor(cursor: string, query: string): unknown {
-  const [data = "", signature = ""] = cursor.split(".");
-  const expectedSig = Buffer.from(sign(data));
-  const given = Buffer.from(signature);
-  if (given.length !== expectedSig.length || !timingSafeEqual(given, expectedSig)) return undefined;
-  try {
-    const [position, boundTo] = JSON.parse(Buffer.from(data, "base64url").toString()) as [
-      unknown,
-      string,
-    ];
-    return boundTo === query ? position : undefined;
-  } catch {
-    return undefined;
-  }
-}
+// The cursor codec is ours: plain HMAC over JSON, no framework, and byte-identical by construction.
+const cursors = createCursorCodec(SECRET);
 
 // ---- SQL: character for character what Drizzle makes of backend/src/tasks/tasks.service.ts ----
 
-/** Our prepared statements' names (backend/src/db/prepared.ts), made once per key as ours are. */
-const names = new Map<string, string>();
-function statementName(key: string) {
-  let name = names.get(key);
-  if (!name) {
-    name = `q_${createHash("sha256").update(key).digest("hex").slice(0, 24)}`;
-    names.set(key, name);
-  }
-  return name;
-}
 /** Each sort key: in the select list (Drizzle leaves a bare column unqualified), elsewhere, type. */
 const SORT_KEYS: Record<string, [select: string, key: string, type: string]> = {
   created: ['"created_at"', '"tasks"."created_at"', "timestamptz"],
@@ -341,7 +302,7 @@ async function listTasks(userId: string, query: URLSearchParams): Promise<Reply>
   const binding = JSON.stringify([sort, filters]);
   let after: Position | undefined;
   if (cursor) {
-    after = decodeCursor(cursor as string, binding) as Position | undefined;
+    after = cursors.decode(cursor as string, binding) as Position | undefined;
     if (!after) return problem(400, "The cursor is damaged, or was made for another query.");
   }
   const descending = sort.startsWith("-");
@@ -384,7 +345,7 @@ async function listTasks(userId: string, query: URLSearchParams): Promise<Reply>
     rows.length > limit && last ? { key: last[13] as string, id: last[0] as number } : null;
   return {
     status: 200,
-    body: { items: page.map(toTask), next_cursor: next ? encodeCursor(next, binding) : null },
+    body: { items: page.map(toTask), next_cursor: next ? cursors.encode(next, binding) : null },
   };
 }
 
