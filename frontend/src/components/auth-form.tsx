@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { ApiError, api } from "@/lib/api";
+import { TextField } from "./text-field";
 
 type Mode = "sign-in" | "sign-up";
 interface Errors {
@@ -102,43 +103,31 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
             {errors.form}
           </div>
         )}
-        <div className="field">
-          <label htmlFor={`${id}-email`}>Email</label>
-          <input
-            ref={emailRef}
-            id={`${id}-email`}
-            className="input"
-            name="email"
-            type="email"
-            autoComplete={signUp ? "email" : "username"}
-            // biome-ignore lint/a11y/noAutofocus: the page exists to fill in this form
-            autoFocus
-            required
-            aria-invalid={errors.email ? true : undefined}
-            aria-describedby={errors.email ? `${id}-email-error` : undefined}
-          />
-          {errors.email && (
-            <span id={`${id}-email-error`} className="error" role="alert">
-              {errors.email}
-            </span>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-password`}>Password</label>
-          <div className="row" style={{ flexWrap: "nowrap" }}>
-            <input
-              ref={passwordRef}
-              id={`${id}-password`}
-              className="input"
-              name="password"
-              type={showPassword ? "text" : "password"}
-              autoComplete={signUp ? "new-password" : "current-password"}
-              required
-              minLength={signUp ? 8 : undefined}
-              maxLength={128}
-              aria-invalid={errors.password ? true : undefined}
-              aria-describedby={`${id}-password-hint${errors.password ? ` ${id}-password-error` : ""}`}
-            />
+        <TextField
+          ref={emailRef}
+          id={`${id}-email`}
+          label="Email"
+          error={errors.email}
+          name="email"
+          type="email"
+          autoComplete={signUp ? "email" : "username"}
+          // biome-ignore lint/a11y/noAutofocus: the page exists to fill in this form
+          autoFocus
+          required
+        />
+        <TextField
+          ref={passwordRef}
+          id={`${id}-password`}
+          label="Password"
+          hint={signUp ? "At least 8 characters. A short sentence is easy to remember." : undefined}
+          error={errors.password}
+          name="password"
+          type={showPassword ? "text" : "password"}
+          autoComplete={signUp ? "new-password" : "current-password"}
+          required
+          minLength={signUp ? 8 : undefined}
+          maxLength={128}
+          after={
             <button
               type="button"
               className="btn btn-small"
@@ -147,16 +136,8 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
             >
               {showPassword ? "Hide" : "Show"}
             </button>
-          </div>
-          <span id={`${id}-password-hint`} className="hint">
-            {signUp ? "At least 8 characters. A short sentence is easy to remember." : " "}
-          </span>
-          {errors.password && (
-            <span id={`${id}-password-error`} className="error" role="alert">
-              {errors.password}
-            </span>
-          )}
-        </div>
+          }
+        />
         <button className="btn btn-primary" type="submit" disabled={busy}>
           {busy
             ? signUp

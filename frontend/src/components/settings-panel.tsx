@@ -5,6 +5,7 @@ import { type FormEvent, useId, useState } from "react";
 import { toast } from "sonner";
 import { ApiError, api } from "@/lib/api";
 import { download, fetchAllTasks, toCsv } from "@/lib/export";
+import { TextField } from "./text-field";
 
 const message = (error: unknown) =>
   error instanceof Error ? error.message : "Something went wrong. Try again.";
@@ -58,44 +59,24 @@ function ChangePassword() {
           </div>
         )}
         <input type="text" name="username" autoComplete="username" hidden readOnly />
-        <div className="field">
-          <label htmlFor={`${id}-current`}>Current password</label>
-          <input
-            id={`${id}-current`}
-            className="input"
-            name="current"
-            type="password"
-            autoComplete="current-password"
-            aria-invalid={errors.current ? true : undefined}
-            aria-describedby={errors.current ? `${id}-current-error` : undefined}
-          />
-          {errors.current && (
-            <span id={`${id}-current-error`} className="error" role="alert">
-              {errors.current}
-            </span>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-new`}>New password</label>
-          <input
-            id={`${id}-new`}
-            className="input"
-            name="new"
-            type="password"
-            autoComplete="new-password"
-            maxLength={128}
-            aria-invalid={errors.next ? true : undefined}
-            aria-describedby={`${id}-new-hint${errors.next ? ` ${id}-new-error` : ""}`}
-          />
-          <span id={`${id}-new-hint`} className="hint">
-            At least 8 characters. Your other devices will be signed out.
-          </span>
-          {errors.next && (
-            <span id={`${id}-new-error`} className="error" role="alert">
-              {errors.next}
-            </span>
-          )}
-        </div>
+        <TextField
+          id={`${id}-current`}
+          label="Current password"
+          error={errors.current}
+          name="current"
+          type="password"
+          autoComplete="current-password"
+        />
+        <TextField
+          id={`${id}-new`}
+          label="New password"
+          hint="At least 8 characters. Your other devices will be signed out."
+          error={errors.next}
+          name="new"
+          type="password"
+          autoComplete="new-password"
+          maxLength={128}
+        />
         <button className="btn btn-primary" type="submit" disabled={busy}>
           {busy ? "Changing…" : "Change password"}
         </button>
@@ -228,23 +209,14 @@ function DeleteAccount() {
               aria-busy={busy}
               style={{ marginTop: 12 }}
             >
-              <div className="field">
-                <label htmlFor={`${id}-password`}>Password</label>
-                <input
-                  id={`${id}-password`}
-                  className="input"
-                  name="password"
-                  type="password"
-                  autoComplete="current-password"
-                  aria-invalid={error ? true : undefined}
-                  aria-describedby={error ? `${id}-error` : undefined}
-                />
-                {error && (
-                  <span id={`${id}-error`} className="error" role="alert">
-                    {error}
-                  </span>
-                )}
-              </div>
+              <TextField
+                id={`${id}-password`}
+                label="Password"
+                error={error}
+                name="password"
+                type="password"
+                autoComplete="current-password"
+              />
               <div className="dialog-actions">
                 <Dialog.Close className="btn" type="button">
                   Keep my account

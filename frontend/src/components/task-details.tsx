@@ -3,6 +3,7 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { type FormEvent, useId, useState } from "react";
 import { PRIORITIES, type Priority, type Task, type TaskChanges } from "@/lib/api";
 import { fromLocalInput, toLocalInput } from "@/lib/dates";
+import { TextField } from "./text-field";
 
 export interface DetailsDraft {
   title: string;
@@ -88,15 +89,6 @@ export function TaskDetails({
     onSave(task, result.changes, draft);
   }
 
-  const describedBy = (field: keyof DetailsDraft) =>
-    errors[field] ? `${id}-${field}-error` : undefined;
-  const fieldError = (field: keyof DetailsDraft) =>
-    errors[field] && (
-      <span id={`${id}-${field}-error`} className="error" role="alert">
-        {errors[field]}
-      </span>
-    );
-
   return (
     <Dialog.Root open onOpenChange={(open) => !open && onClose()}>
       <Dialog.Portal>
@@ -114,19 +106,14 @@ export function TaskDetails({
                 The server refused the change: {serverErrors.join("; ")}
               </div>
             )}
-            <div className="field">
-              <label htmlFor={`${id}-title`}>Title</label>
-              <input
-                id={`${id}-title`}
-                className="input"
-                value={draft.title}
-                onChange={set("title")}
-                maxLength={200}
-                aria-invalid={errors.title ? true : undefined}
-                aria-describedby={describedBy("title")}
-              />
-              {fieldError("title")}
-            </div>
+            <TextField
+              id={`${id}-title`}
+              label="Title"
+              error={errors.title}
+              value={draft.title}
+              onChange={set("title")}
+              maxLength={200}
+            />
             <div className="field">
               <label htmlFor={`${id}-description`}>Notes</label>
               <textarea
@@ -136,9 +123,13 @@ export function TaskDetails({
                 onChange={set("description")}
                 maxLength={5000}
                 aria-invalid={errors.description ? true : undefined}
-                aria-describedby={describedBy("description")}
+                aria-describedby={errors.description ? `${id}-description-error` : undefined}
               />
-              {fieldError("description")}
+              {errors.description && (
+                <span id={`${id}-description-error`} className="error" role="alert">
+                  {errors.description}
+                </span>
+              )}
             </div>
             <div className="grid-2">
               <div className="field">
@@ -156,36 +147,24 @@ export function TaskDetails({
                   ))}
                 </select>
               </div>
-              <div className="field">
-                <label htmlFor={`${id}-due`}>Due</label>
-                <input
-                  id={`${id}-due`}
-                  className="input"
-                  type="datetime-local"
-                  value={draft.due}
-                  onChange={set("due")}
-                  aria-invalid={errors.due ? true : undefined}
-                  aria-describedby={describedBy("due")}
-                />
-                {fieldError("due")}
-              </div>
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-tags`}>Tags</label>
-              <input
-                id={`${id}-tags`}
-                className="input"
-                value={draft.tags}
-                onChange={set("tags")}
-                placeholder="home, errands"
-                aria-invalid={errors.tags ? true : undefined}
-                aria-describedby={`${id}-tags-hint${errors.tags ? ` ${id}-tags-error` : ""}`}
+              <TextField
+                id={`${id}-due`}
+                label="Due"
+                error={errors.due}
+                type="datetime-local"
+                value={draft.due}
+                onChange={set("due")}
               />
-              <span id={`${id}-tags-hint`} className="hint">
-                Separate tags with commas.
-              </span>
-              {fieldError("tags")}
             </div>
+            <TextField
+              id={`${id}-tags`}
+              label="Tags"
+              hint="Separate tags with commas."
+              error={errors.tags}
+              value={draft.tags}
+              onChange={set("tags")}
+              placeholder="home, errands"
+            />
             <div className="dialog-actions">
               <button type="submit" className="btn btn-primary">
                 Save
