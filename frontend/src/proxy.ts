@@ -1,6 +1,7 @@
 // Runs before every page: a fresh CSP nonce per request (Next.js puts it on its own scripts),
 // and signed-out visitors to the app's pages go to sign-in, with the page to come back to.
 import { type NextRequest, NextResponse } from "next/server";
+import { hasSessionCookie } from "./lib/session-cookie";
 
 const PROTECTED = ["/tasks", "/settings"];
 const isDev = process.env.NODE_ENV === "development";
@@ -24,9 +25,7 @@ function contentSecurityPolicy(nonce: string) {
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  const signedIn = request.cookies
-    .getAll()
-    .some((c) => c.name.endsWith("better-auth.session_token") && c.value !== "");
+  const signedIn = hasSessionCookie(request.cookies.getAll());
   if (!signedIn && PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`))) {
     const url = request.nextUrl.clone();
     url.pathname = "/sign-in";

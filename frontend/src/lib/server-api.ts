@@ -2,6 +2,7 @@
 // go along, so the API sees the same user and the same client it would see from the browser.
 import { cookies, headers } from "next/headers";
 import { toApiError } from "./api";
+import { hasSessionCookie } from "./session-cookie";
 
 const backendUrl = (process.env.BACKEND_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
 
@@ -20,10 +21,7 @@ export async function serverApi<T>(path: string): Promise<T> {
 /** The signed-in user, or null: decides whether a page shows or sends the visitor to sign in. */
 export async function currentUser(): Promise<{ id: string; email: string; name: string } | null> {
   const jar = await cookies();
-  const hasSession = jar
-    .getAll()
-    .some((c) => c.name.endsWith("better-auth.session_token") && c.value !== "");
-  if (!hasSession) return null;
+  if (!hasSessionCookie(jar.getAll())) return null;
   const session = await serverApi<{ user: { id: string; email: string; name: string } } | null>(
     "/api/auth/get-session",
   ).catch(() => null);
