@@ -1,7 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -14,6 +13,7 @@ import { createSignInFailures } from "./auth/sign-in-failures.ts";
 import type { Database } from "./db/client.ts";
 import { docsRoutes } from "./docs/docs.routes.ts";
 import type { Env } from "./env.ts";
+import { corsForOrigins } from "./lib/cors.ts";
 import { createCursorCodec } from "./lib/cursor.ts";
 import { FOREIGN_KEY_VIOLATION, sqlState } from "./lib/db-errors.ts";
 import type { AppEnv } from "./lib/hono-env.ts";
@@ -77,12 +77,11 @@ export function createApp({ database, logger, config }: AppDeps) {
       windowSeconds: config.API_RATE_LIMIT_WINDOW,
     }),
   );
-  apiBase.use(
-    bodyLimit({
-      maxSize: BODY_LIMIT,
-      onError: (c) => problem(c, 413, { detail: "The body is over 64 KB." }),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: BODY_LIMIT,
+    onError: (c) => problem(c, 413, { detail: "The body is over 64 KB." }),
+  });
+  apiBase.use((c, next) => (c.req.method === "GET" ? next() : limitBody(c, next)));
   apiBase.use(requireJsonBody);
   const api = apiBase
     .openapi(systemRoutes.me, (c) => c.json(c.get("user"), 200))
@@ -100,12 +99,10 @@ export function createApp({ database, logger, config }: AppDeps) {
         config.NODE_ENV === "production" ? "max-age=31536000; includeSubDomains" : false,
     }),
   );
-  // Cross-origin calls only from the app's own origins; never "*" with credentials.
   openapi.use(
     "/api/*",
-    cors({
-      origin: config.TRUSTED_ORIGINS,
-      credentials: true,
+    corsForOrigins({
+      origins: config.TRUSTED_ORIGINS,
       allowHeaders: [
         "Content-Type",
         "Authorization",
@@ -113,8 +110,9 @@ export function createApp({ database, logger, config }: AppDeps) {
         "If-None-Match",
         "Idempotency-Key",
       ],
-      exposeHeaders: ["ETag", "Location", "Retry-After", "X-Request-Id"],
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+      exposeHeaders: ["ETag", "Location", "Retry-After", "X-Request-Id"],
+      maxAgeSeconds: 600,
     }),
   );
   const app = openapi

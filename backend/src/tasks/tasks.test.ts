@@ -1297,6 +1297,7 @@ describe(`response headers (${databaseKind})`, () => {
     const exposed = response.headers.get("access-control-expose-headers")?.toLowerCase() ?? "";
     expect(exposed).toContain("etag");
     expect(exposed).toContain("location");
+    expect(response.headers.get("vary")).toContain("Origin");
   });
 });
 
