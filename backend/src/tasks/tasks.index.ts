@@ -85,14 +85,18 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
     .openapi(routes.create, async (c) => {
       const userId = c.get("user").id;
       const input = c.req.valid("json");
-      const create = async (tx: Db = db) => {
+      const created = (task: Task, replayed = false) =>
+        c.json(task, 201, {
+          ETag: etagOf(task),
+          Location: taskLocation(task),
+          ...(replayed ? { "Idempotent-Replayed": "true" } : {}),
+        });
+      const key = c.req.valid("header")["idempotency-key"];
+      if (!key) return created(await service.createTask(db, userId, input));
+      const result = await idempotent(db, userId, key, hashRequest(input), async (tx) => {
         const task = await service.createTask(tx, userId, input);
         return { status: 201, body: JSON.stringify(task) };
-      };
-      const key = c.req.valid("header")["idempotency-key"];
-      const result = key
-        ? await idempotent(db, userId, key, hashRequest(input), create)
-        : { outcome: "fresh" as const, response: await create() };
+      });
       if (result.outcome === "mismatch") {
         return problem(c, 422, {
           detail: "This Idempotency-Key was used with a different body.",
@@ -104,12 +108,7 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
           detail: "A request with this Idempotency-Key is still running: retry in a moment.",
         });
       }
-      const task = JSON.parse(result.response.body) as Task;
-      return c.json(task, 201, {
-        ETag: etagOf(task),
-        Location: taskLocation(task),
-        ...(result.outcome === "replayed" ? { "Idempotent-Replayed": "true" } : {}),
-      });
+      return created(JSON.parse(result.response.body) as Task, result.outcome === "replayed");
     })
     .openapi(routes.stats, async (c) => c.json(await service.taskStats(db, c.get("user").id), 200))
     .openapi(routes.bulk, async (c) => {

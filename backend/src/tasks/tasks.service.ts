@@ -1,9 +1,21 @@
 // The task operations, as plain functions of (database, user id, input): the REST handlers call
 // them, and so can a CLI or an MCP server. Every query is scoped by user_id in its WHERE clause.
 import { TZDate } from "@date-fns/tz";
-import { type AnyColumn, and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import {
+  type AnyColumn,
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  inArray,
+  type SQL,
+  sql,
+} from "drizzle-orm";
+import type { PreparedQueryConfig } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.ts";
 import { prepared } from "../db/prepared.ts";
+import { rowReader } from "../db/rows.ts";
 import { type NewTask, type Task, type TaskPatch, tasks } from "../db/schema.ts";
 
 export const SORTS = [
@@ -143,14 +155,26 @@ export function listQuery(db: Db, userId: string, options: ListOptions) {
   }
   values.limit = options.limit + 1;
   const order = descending ? desc : asc;
+  // The task's columns in table order, then the sort key: the order readListRow expects.
   const query = db
-    .select({ task: tasks, sortKey: sql<string>`(${key})::text` })
+    .select({ ...getTableColumns(tasks), sortKey: sql<string>`(${key})::text` })
     .from(tasks)
     .where(and(...conditions))
     .orderBy(order(key), order(tasks.id))
     .limit(sql.placeholder("limit"));
   return { query, values };
 }
+
+interface ListRow {
+  task: Task;
+  sortKey: string;
+}
+const readTask = rowReader(tasks);
+const SORT_KEY_COLUMN = Object.keys(getTableColumns(tasks)).length;
+const readListRow = (row: unknown[]): ListRow => ({
+  task: readTask(row),
+  sortKey: row[SORT_KEY_COLUMN] as string,
+});
 
 /**
  * One page of the user's tasks, keyset-paginated: `after` is the last task of the previous page.
@@ -174,9 +198,16 @@ export async function listTasks(
   // One prepared statement per query shape: planning costs ~1 ms, more than the query itself
   // (bench/results/tasks-explain.md).
   const { query, values } = listQuery(db, userId, options);
-  const rows = await prepared(db, `tasks.list ${shape}`, (name) => query.prepare(name)).execute(
-    values,
+  const statement = prepared(db, `tasks.list ${shape}`, (name) =>
+    db._.session.prepareQuery<{ execute: ListRow[] } & PreparedQueryConfig>(
+      query.toSQL(),
+      undefined,
+      name,
+      true,
+      (rows) => rows.map(readListRow),
+    ),
   );
+  const rows = await statement.execute(values);
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return {
