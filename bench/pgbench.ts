@@ -31,9 +31,12 @@ export async function preparePgbench(db: pg.Client): Promise<{ users: number; to
   await db.query(`create table bench_users as
     select row_number() over (order by id)::int as n, id from users where email ~ '^bench-[0-9]+@'`);
   await db.query("alter table bench_users add primary key (n)");
+  // A 1% sample of pages is quick on a million rows, but may be empty on the smoke pass's few.
+  const { rows } = await db.query<{ big: boolean }>("select count(*) > 100000 as big from tasks");
+  const sample = rows[0]?.big ? "tablesample system (1)" : "";
   await db.query(`create table bench_toggles as
     select row_number() over ()::int as n, id, user_id from (
-      select id, user_id from tasks tablesample system (1) limit 2000) t`);
+      select id, user_id from tasks ${sample} limit 2000) t`);
   await db.query("alter table bench_toggles add primary key (n)");
   await db.query("analyze bench_users, bench_toggles");
   const users = (await db.query<{ c: number }>("select count(*)::int c from bench_users")).rows[0]
@@ -55,6 +58,8 @@ export function pgbench(
   vars: { users: number; toggles: number },
   seconds: number,
   connections: number,
+  /** Run pgbench on this CPU core only (taskset). */
+  core?: number,
 ): PgbenchResult {
   const files = (scenario === "mix" ? (["list", "create", "toggle"] as const) : [scenario]).map(
     (name) => {
@@ -64,9 +69,12 @@ export function pgbench(
       return `${file}@${weight}`;
     },
   );
+  const [command, prefix] =
+    core === undefined ? ["pgbench", []] : ["taskset", ["-c", String(core), "pgbench"]];
   const text = execFileSync(
-    "pgbench",
+    command,
     [
+      ...prefix,
       "-n",
       "-M",
       "prepared",

@@ -2,11 +2,14 @@
 // same JWTs, and the results written to bench/results/<date>.json and .md (also printed).
 // `npm run bench -- --smoke` is the quick pass CI runs so the harness keeps working.
 //
-// Systems so far: ours (the API on the Postgres server) and baseline-raw (node:http + pg + jose,
-// the same SQL by hand: the floor for framework and ORM cost). Load comes from wrk (Debian).
+// Systems: ours (the API on the Postgres server, and on PGlite), baseline-raw (node:http + pg +
+// jose, the same SQL by hand: the floor for framework and ORM cost), the seed stack (FastAPI +
+// SQLModel on uvicorn, from Debian) and pgbench (the same SQL, no HTTP: the database's limit).
+// Load comes from wrk (Debian), at saturation and at a fixed rate (Poisson arrivals, via delay()). Per-core comparison:
+// each server is pinned to core 0; the load generators and Postgres to core 1.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,16 +27,21 @@ import {
   seed,
 } from "./data.ts";
 import { pgbench, preparePgbench } from "./pgbench.ts";
+import { ensureSeedStack, seedStackCommand } from "./seed-stack/launch.ts";
 import { withThrowawayDatabase } from "./throwaway-database.ts";
 
 const smoke = process.argv.includes("--smoke");
 const shape: DataShape = smoke ? SMOKE : FULL;
 const RUNS = smoke ? 1 : 3;
 const SECONDS = smoke ? 1 : 10;
-const WARMUP_SECONDS = smoke ? 1 : 5;
+const WARMUP_SECONDS = smoke ? 0 : 5;
 const CONNECTIONS = 32;
+const SIGN_IN_CONNECTIONS = 8;
+const PGBENCH_SCENARIOS = ["list", "create", "toggle", "mix"] as const;
+const RATE_CONNECTIONS = 8;
 const TOKEN_USERS = smoke ? 5 : 100;
 const ISSUER = "http://localhost:8000";
+const ORIGIN = "http://localhost:3000";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const resultsDir = join(root, "bench", "results");
 
@@ -67,15 +75,36 @@ interface System {
   process: ChildProcess;
 }
 
+// The server runs alone on SERVER_CORE; this process, wrk, autocannon and Postgres on LOAD_CORE.
+const SERVER_CORE = 0;
+const LOAD_CORE = 1;
+const pinning = cpus().length >= 2;
+
+/** Puts every thread of `pid` on `core`; false when the system refuses (not permitted). */
+function pin(pid: number, core: number | string): boolean {
+  try {
+    execFileSync("taskset", ["-a", "-p", "-c", String(core), String(pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The Postgres server's processes (backends started later inherit the postmaster's cores). */
+const postgresPids = () =>
+  execFileSync("pgrep", ["-x", "postgres"], { encoding: "utf8" }).split("\n").filter(Boolean);
+
 async function start(
   name: string,
   port: number,
-  args: string[],
-  cwd: string,
+  command: { command: string; args: string[]; cwd: string },
   env: Record<string, string>,
 ): Promise<System> {
-  const child = spawn(process.execPath, args, {
-    cwd,
+  const [file, args] = pinning
+    ? ["taskset", ["-c", String(SERVER_CORE), command.command, ...command.args]]
+    : [command.command, command.args];
+  const child = spawn(file, args, {
+    cwd: command.cwd,
     env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port) },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -91,7 +120,7 @@ async function start(
       () => false,
     );
     if (ok) return { name, base, process: child };
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`${name} did not start:\n${stderr}`);
 }
@@ -120,6 +149,7 @@ const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf
 // Identities: JWTs from our API for a sample of users (sign-in costs a password hash each).
 
 interface Identity {
+  email: string;
   token: string;
   taskIds: number[];
 }
@@ -127,7 +157,7 @@ interface Identity {
 async function identity(base: string, email: string): Promise<Identity> {
   const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
     method: "POST",
-    headers: { Origin: "http://localhost:3000", "Content-Type": "application/json" },
+    headers: { Origin: ORIGIN, "Content-Type": "application/json" },
     body: JSON.stringify({ email, password: PASSWORD }),
   });
   if (!signIn.ok) throw new Error(`sign-in ${email}: ${signIn.status} ${await signIn.text()}`);
@@ -143,13 +173,13 @@ async function identity(base: string, email: string): Promise<Identity> {
       headers: { Authorization: `Bearer ${token}` },
     })
   ).json()) as { items: { id: number }[] };
-  return { token, taskIds: page.items.map((t) => t.id) };
+  return { email, token, taskIds: page.items.map((t) => t.id) };
 }
 
 async function signUpFirst(base: string) {
   const signUp = await fetch(`${base}/api/auth/sign-up/email`, {
     method: "POST",
-    headers: { Origin: "http://localhost:3000", "Content-Type": "application/json" },
+    headers: { Origin: ORIGIN, "Content-Type": "application/json" },
     body: JSON.stringify({ email: emailOf(0), password: PASSWORD }),
   });
   if (!signUp.ok) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
@@ -186,13 +216,24 @@ type Scenario =
   | "list-big"
   | "list-small"
   | "search-big"
-  | "search-small";
+  | "search-small"
+  | "sign-in";
 
-function luaScript(scenario: Scenario, identities: Identity[]): string {
+/**
+ * The wrk script for a scenario. With `rate` (requests/s over `connections`), each connection
+ * waits an exponentially distributed time between requests: Poisson arrivals at about that rate.
+ */
+function luaScript(
+  scenario: Scenario,
+  identities: Identity[],
+  rate?: { perSecond: number; connections: number },
+): string {
   const tokens = identities.map((i) => `"${i.token}"`).join(",");
+  const emails = identities.map((i) => `"${i.email}"`).join(",");
   const ids = identities.map((i) => `{${i.taskIds.join(",")}}`).join(",");
   return `
 local tokens = {${tokens}}
+local emails = {${emails}}
 local ids = {${ids}}
 local body = '${CREATE_BODY}'
 local function pick() return math.random(#tokens) end
@@ -208,6 +249,11 @@ local function toggle(i)
   return wrk.format("PATCH", "/api/me/tasks/" .. own[math.random(#own)] .. "/complete", headers(i))
 end
 local function search(i) return wrk.format("GET", "/api/me/tasks?q=report&limit=50", headers(i)) end
+local function signIn(i)
+  local h = { ["Content-Type"] = "application/json", ["Origin"] = "${ORIGIN}" }
+  return wrk.format("POST", "/api/auth/sign-in/email", h,
+    '{"email":"' .. emails[i] .. '","password":"${PASSWORD}"}')
+end
 request = function()
   local i = pick()
   local scenario = "${scenario}"
@@ -216,9 +262,16 @@ request = function()
   if scenario == "create" then return create(i) end
   if scenario == "toggle" then return toggle(i) end
   if scenario == "search-big" or scenario == "search-small" then return search(i) end
+  if scenario == "sign-in" then return signIn(i) end
   local r = math.random(100)
   if r <= 80 then return list(i) elseif r <= 90 then return create(i) else return toggle(i) end
 end
+${
+  rate
+    ? `local mean_ms = ${(1000 * rate.connections) / rate.perSecond}
+delay = function() return math.floor(-mean_ms * math.log(1 - math.random())) end`
+    : ""
+}
 `;
 }
 
@@ -294,16 +347,51 @@ interface Result {
   system: string;
   scenario: Scenario;
   connections: number;
+  /** Fixed request rate (req/s), when not at saturation. */
+  rate?: number | undefined;
   runs: Measurement[];
 }
 
+/** The saturation result of a system in a scenario (or, with `rate`, the fixed-rate one). */
+const find = (system: string, scenario: Scenario, rate = false) =>
+  results.find(
+    (r) => r.system === system && r.scenario === scenario && (r.rate !== undefined) === rate,
+  );
+const medianOf = (r: Result | undefined, key: keyof Measurement) =>
+  r ? median(r.runs.map((m) => m[key])) : Number.NaN;
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 // ---------------------------------------------------------------------------------------------
 
-/** Every scenario against one system, with identities its own auth issued. */
-function measure(system: System, who: Identities) {
+const scriptFile = (system: System, scenario: string, text: string) => {
+  const file = join(tmpdir(), `todo-bench-${process.pid}-${system.name}-${scenario}.lua`);
+  writeFileSync(file, text);
+  return file;
+};
+
+/** RUNS runs of one wrk script; the result is recorded and printed. */
+function measureCell(
+  system: System,
+  scenario: Scenario,
+  file: string,
+  connections: number,
+  rate?: number,
+) {
+  const runs: Measurement[] = [];
+  for (let run = 0; run < RUNS; run++) runs.push(wrk(system, file, SECONDS, connections));
+  results.push({ system: system.name, scenario, connections, rate, runs });
+  const errs = runs.reduce((sum, r) => sum + r.errors, 0);
+  const latency = rate
+    ? `, p50 ${median(runs.map((r) => r.p50)).toFixed(2)} ms, p99 ${median(runs.map((r) => r.p99)).toFixed(2)} ms`
+    : "";
+  console.log(
+    `${system.name.padEnd(13)} ${`${scenario}${rate ? ` @${rate}/s` : ""}`.padEnd(20)} ${Math.round(median(runs.map((r) => r.rps)))} req/s${latency}${errs ? `, ${errs} errors` : ""}`,
+  );
+}
+
+/** Every scenario at saturation against one system, with identities our auth issued. */
+function measure(system: System, who: Identities, { signIn }: { signIn: boolean }) {
   const plan: [Scenario, Identity[], number][] = [
     ["healthz", who.users, CONNECTIONS],
     ["list", who.users, CONNECTIONS],
@@ -315,22 +403,25 @@ function measure(system: System, who: Identities) {
     ["list-small", who.small, 1],
     ["search-big", who.big, 1],
     ["search-small", who.small, 1],
+    // Mostly the password hash (scrypt): reported on its own.
+    ...(signIn
+      ? [["sign-in", who.users, SIGN_IN_CONNECTIONS] as [Scenario, Identity[], number]]
+      : []),
   ];
-  const script = (scenario: Scenario, identities: Identity[]) => {
-    const file = join(tmpdir(), `todo-bench-${process.pid}-${system.name}-${scenario}.lua`);
-    writeFileSync(file, luaScript(scenario, identities));
-    return file;
-  };
   const idleRssMB = memory(system.process.pid as number).rss / 1024;
-  wrk(system, script("list", who.users), WARMUP_SECONDS, CONNECTIONS);
+  if (WARMUP_SECONDS > 0) {
+    const warmUp = scriptFile(system, "warm-up", luaScript("list", who.users));
+    wrk(system, warmUp, WARMUP_SECONDS, CONNECTIONS);
+  }
+  // The smoke pass runs each kind of request once: create and toggle are in the mix.
+  const smokePlan = new Set<Scenario>(["healthz", "list", "mix", "search-big", "sign-in"]);
   for (const [scenario, identities, connections] of plan) {
-    const file = script(scenario, identities);
-    const runs: Measurement[] = [];
-    for (let run = 0; run < RUNS; run++) runs.push(wrk(system, file, SECONDS, connections));
-    results.push({ system: system.name, scenario, connections, runs });
-    const errs = runs.reduce((sum, r) => sum + r.errors, 0);
-    console.log(
-      `${system.name.padEnd(13)} ${scenario.padEnd(13)} ${Math.round(median(runs.map((r) => r.rps)))} req/s${errs ? `, ${errs} errors` : ""}`,
+    if (smoke && !smokePlan.has(scenario)) continue;
+    measureCell(
+      system,
+      scenario,
+      scriptFile(system, scenario, luaScript(scenario, identities)),
+      connections,
     );
   }
   stats[system.name] = {
@@ -340,7 +431,15 @@ function measure(system: System, who: Identities) {
   };
 }
 
+/** List latency at a fixed request rate, well below saturation, so queueing does not hide it. */
+function measureFixedRate(system: System, who: Identities, perSecond: number) {
+  const connections = RATE_CONNECTIONS;
+  const script = luaScript("list", who.users, { perSecond, connections });
+  measureCell(system, "list", scriptFile(system, "list-rate", script), connections, perSecond);
+}
+
 ensureTools();
+ensureSeedStack();
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const results: Result[] = [];
 const secret = randomBytes(32).toString("hex");
@@ -356,73 +455,108 @@ const oursEnv = {
   AUTH_RATE_LIMIT_MAX: "100000",
 };
 const startOurs = (name: string, env: Record<string, string>) =>
-  start(name, 18_000, ["--import", "tsx", "src/server.ts"], backendDir, { ...oursEnv, ...env });
+  start(
+    name,
+    18_000,
+    { command: process.execPath, args: ["--import", "tsx", "src/server.ts"], cwd: backendDir },
+    { ...oursEnv, ...env },
+  );
 
-// On the Postgres server: ours and the baseline, on one database.
-await withThrowawayDatabase(serverUrl, async (url) => {
-  const systems: System[] = [await startOurs("ours", { DATABASE_URL: url })];
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    const ours = systems[0] as System;
-    await signUpFirst(ours.base);
-    const seeded = Date.now();
-    await seed(async (text) => (await db.query(text)).rows, shape);
-    console.log(
-      `Postgres data: ${shape.users} users x ${shape.tasksPerUser} tasks + ${shape.bigUserTasks} for one, in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
-    );
-    const who = await identities(ours.base);
-    const launchers: Record<string, () => Promise<System>> = {
-      ours: () => startOurs("ours", { DATABASE_URL: url }),
-    };
-    const baselineServer = join(root, "bench", "baseline-raw", "server.ts");
-    if (existsSync(baselineServer)) {
-      launchers["baseline-raw"] = () =>
-        start("baseline-raw", 18_001, ["--import", "tsx", baselineServer], root, {
-          DATABASE_URL: url,
-          BETTER_AUTH_SECRET: secret,
-          JWT_ISSUER: ISSUER,
-        });
-      systems.push(await (launchers["baseline-raw"] as () => Promise<System>)());
-    }
-    for (const system of systems) measure(system, who);
-    for (const system of systems.splice(0)) await stop(system);
-    for (const [name, launch] of Object.entries(launchers)) {
-      (stats[name] as SystemStats).coldStartMs = await coldStarts(
-        launch,
-        who.users[0]?.token ?? "",
-      );
-    }
+// The per-core comparison: this process (and so wrk) and Postgres on LOAD_CORE, each server on
+// SERVER_CORE (see start). Postgres gets its cores back at the end.
+const pinned =
+  pinning &&
+  pin(process.pid, LOAD_CORE) &&
+  postgresPids().every((pid) => pin(Number(pid), LOAD_CORE));
+if (pinning && !pinned)
+  console.warn("Could not pin Postgres to one core: the run is not per core.");
+/** Half the slowest system's list throughput: the rate for the latency measurement. */
+let fixedRate = 0;
 
-    // The database's own limit, on the same data: the same SQL through pgbench.
-    const vars = await preparePgbench(db);
-    for (const scenario of ["list", "create", "toggle", "mix"] as const) {
-      const runs: Measurement[] = [];
-      for (let run = 0; run < RUNS; run++) {
-        const r = pgbench(url, scenario, vars, SECONDS, CONNECTIONS);
-        runs.push({
-          rps: r.tps,
-          cpuPerRequest: Number.NaN,
-          p50: r.latencyMs,
-          p99: Number.NaN,
-          errors: r.failed,
-        });
-      }
-      results.push({ system: "pgbench", scenario, connections: CONNECTIONS, runs });
+// On the Postgres server: ours, the baseline and the seed stack, on one database.
+try {
+  await withThrowawayDatabase(serverUrl, async (url) => {
+    const systems: System[] = [await startOurs("ours", { DATABASE_URL: url })];
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const ours = systems[0] as System;
+      await signUpFirst(ours.base);
+      const seeded = Date.now();
+      await seed(async (text) => (await db.query(text)).rows, shape);
       console.log(
-        `${"pgbench".padEnd(13)} ${scenario.padEnd(13)} ${Math.round(median(runs.map((r) => r.rps)))} tps`,
+        `Postgres data: ${shape.users} users x ${shape.tasksPerUser} tasks + ${shape.bigUserTasks} for one, in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
       );
-    }
-  } finally {
-    await db.end();
-    for (const system of systems) await stop(system);
-  }
-});
+      const who = await identities(ours.base);
+      const shared = { DATABASE_URL: url, JWT_ISSUER: ISSUER, CURSOR_SECRET: secret };
+      const launchers: Record<string, () => Promise<System>> = {
+        ours: () => startOurs("ours", { DATABASE_URL: url }),
+        "baseline-raw": () =>
+          start(
+            "baseline-raw",
+            18_001,
+            {
+              command: process.execPath,
+              args: ["--import", "tsx", join(root, "bench", "baseline-raw", "server.ts")],
+              cwd: root,
+            },
+            shared,
+          ),
+        "seed-stack": () => start("seed-stack", 18_002, seedStackCommand(18_002), shared),
+      };
+      for (const name of ["baseline-raw", "seed-stack"]) {
+        systems.push(await (launchers[name] as () => Promise<System>)());
+      }
+      for (const system of systems) measure(system, who, { signIn: system.name === "ours" });
+      fixedRate = Math.max(
+        1,
+        Math.round(0.5 * Math.min(...systems.map((s) => medianOf(find(s.name, "list"), "rps")))),
+      );
+      for (const system of systems) measureFixedRate(system, who, fixedRate);
+      for (const system of systems.splice(0)) await stop(system);
+      for (const [name, launch] of Object.entries(launchers)) {
+        (stats[name] as SystemStats).coldStartMs = await coldStarts(
+          launch,
+          who.users[0]?.token ?? "",
+        );
+      }
 
-// On PGlite: the same data in a new data directory, reported on its own. Only one process may
-// open it: the server makes it (migrations) and signs up the first user, stops; this process
-// adds the data; the server starts again on it.
-{
+      // The database's own limit, on the same data: the same SQL through pgbench (on the
+      // server's core, so Postgres keeps its one core to itself).
+      const vars = await preparePgbench(db);
+      for (const scenario of smoke ? (["mix"] as const) : PGBENCH_SCENARIOS) {
+        const runs: Measurement[] = [];
+        for (let run = 0; run < RUNS; run++) {
+          const r = pgbench(
+            url,
+            scenario,
+            vars,
+            SECONDS,
+            CONNECTIONS,
+            pinned ? SERVER_CORE : undefined,
+          );
+          runs.push({
+            rps: r.tps,
+            cpuPerRequest: Number.NaN,
+            p50: r.latencyMs,
+            p99: Number.NaN,
+            errors: r.failed,
+          });
+        }
+        results.push({ system: "pgbench", scenario, connections: CONNECTIONS, runs });
+        console.log(
+          `${"pgbench".padEnd(13)} ${scenario.padEnd(20)} ${Math.round(median(runs.map((r) => r.rps)))} tps`,
+        );
+      }
+    } finally {
+      await db.end();
+      for (const system of systems) await stop(system);
+    }
+  });
+
+  // On PGlite: the same data in a new data directory, reported on its own. Only one process may
+  // open it: the server makes it (migrations) and signs up the first user, stops; this process
+  // adds the data; the server starts again on it.
   const dataDir = mkdtempSync(join(tmpdir(), "todo-bench-pglite-"));
   try {
     let ours = await startOurs("ours-pglite", { DATA_DIR: dataDir, DATABASE_URL: "" });
@@ -442,7 +576,8 @@ await withThrowawayDatabase(serverUrl, async (url) => {
     try {
       const who = await identities(ours.base);
       token = who.users[0]?.token ?? "";
-      measure(ours, who);
+      measure(ours, who, { signIn: true });
+      measureFixedRate(ours, who, fixedRate);
     } finally {
       await stop(ours);
     }
@@ -450,36 +585,44 @@ await withThrowawayDatabase(serverUrl, async (url) => {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+} finally {
+  if (pinned) for (const pid of postgresPids()) pin(Number(pid), `0-${cpus().length - 1}`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Report.
 
-const find = (system: string, scenario: Scenario) =>
-  results.find((r) => r.system === system && r.scenario === scenario);
-const medianOf = (r: Result | undefined, key: keyof Measurement) =>
-  r ? median(r.runs.map((m) => m[key])) : Number.NaN;
 const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}` : "n/a");
 const errors = results.reduce((sum, r) => sum + r.runs.reduce((s, m) => s + m.errors, 0), 0);
 // PGlite is reported on its own, not mixed into the comparison on the Postgres server.
 const systemNames = [...new Set(results.map((r) => r.system))].filter((s) => s !== "ours-pglite");
-const scenarios = [...new Set(results.map((r) => r.scenario))];
+const scenarios = [...new Set(results.map((r) => r.scenario))].filter((s) => s !== "sign-in");
+const rps = (system: string, scenario: Scenario) => medianOf(find(system, scenario), "rps");
+const p50 = (system: string, scenario: Scenario) => medianOf(find(system, scenario), "p50");
+const ratioOf = (a: string, b: string, scenario: Scenario) =>
+  ratio(rps(a, scenario), rps(b, scenario));
+const ratedP99 = (system: string) => medianOf(find(system, "list", true), "p99");
+const oursStats = stats.ours;
+const perCore = pinned ? "per core" : "not pinned: both cores shared";
 
 const ratios = [
-  `- ours / baseline-raw, list: **${ratio(medianOf(find("ours", "list"), "rps"), medianOf(find("baseline-raw", "list"), "rps"))}**; create: **${ratio(medianOf(find("ours", "create"), "rps"), medianOf(find("baseline-raw", "create"), "rps"))}** (throughput; target ≥ 0.95)`,
-  `- ours / pgbench (the same SQL with no HTTP, JSON or auth), list: **${ratio(medianOf(find("ours", "list"), "rps"), medianOf(find("pgbench", "list"), "rps"))}**; create: **${ratio(medianOf(find("ours", "create"), "rps"), medianOf(find("pgbench", "create"), "rps"))}**; mix: **${ratio(medianOf(find("ours", "mix"), "rps"), medianOf(find("pgbench", "mix"), "rps"))}**`,
-  `- PGlite / Postgres (ours), list: **${ratio(medianOf(find("ours-pglite", "list"), "rps"), medianOf(find("ours", "list"), "rps"))}**; create: **${ratio(medianOf(find("ours-pglite", "create"), "rps"), medianOf(find("ours", "create"), "rps"))}**`,
-  `- 100,000-task user / 100-task user, p50 (ours): list **${ratio(medianOf(find("ours", "list-big"), "p50"), medianOf(find("ours", "list-small"), "p50"))}**, search **${ratio(medianOf(find("ours", "search-big"), "p50"), medianOf(find("ours", "search-small"), "p50"))}** (target ≤ 1.5); search p50 on the big user: **${medianOf(find("ours", "search-big"), "p50").toFixed(2)} ms** (target ≤ 20 ms)`,
+  `- ours / baseline-raw, list: **${ratioOf("ours", "baseline-raw", "list")}**; create: **${ratioOf("ours", "baseline-raw", "create")}** (throughput; target ≥ 0.95)`,
+  `- ours / seed stack, list: **${ratioOf("ours", "seed-stack", "list")}x**; create: **${ratioOf("ours", "seed-stack", "create")}x**; toggle: **${ratioOf("ours", "seed-stack", "toggle")}x** (${perCore}; target ≥ 12x on list)`,
+  `- ours / pgbench (the same SQL with no HTTP, JSON or auth), list: **${ratioOf("ours", "pgbench", "list")}**; create: **${ratioOf("ours", "pgbench", "create")}**; mix: **${ratioOf("ours", "pgbench", "mix")}**`,
+  `- PGlite / Postgres (ours), list: **${ratioOf("ours-pglite", "ours", "list")}**; create: **${ratioOf("ours-pglite", "ours", "create")}**`,
+  `- 100,000-task user / 100-task user, p50 (ours): list **${ratio(p50("ours", "list-big"), p50("ours", "list-small"))}**, search **${ratio(p50("ours", "search-big"), p50("ours", "search-small"))}** (target ≤ 1.5); search p50 on the big user: **${p50("ours", "search-big").toFixed(2)} ms** (target ≤ 20 ms)`,
+  `- list p99 at a fixed ${fixedRate} req/s (half the slowest system's list throughput), ours: **${ratedP99("ours").toFixed(2)} ms** (target ≤ 10 ms); PGlite: ${ratedP99("ours-pglite").toFixed(2)} ms`,
+  `- cold start to the first authenticated 200, ours on an existing PGlite directory: **${Math.round(median(stats["ours-pglite"]?.coldStartMs ?? [Number.NaN]))} ms** (target ≤ 1000), on Postgres ${Math.round(median(oursStats?.coldStartMs ?? [Number.NaN]))} ms; idle RSS on Postgres **${oursStats?.idleRssMB.toFixed(0)} MB**, on PGlite ${stats["ours-pglite"]?.idleRssMB.toFixed(0)} MB (target ≤ 120 MB)`,
 ];
 const cell = (r: Result | undefined) => {
   if (!r) return "–";
-  const rps = r.runs.map((m) => m.rps);
+  const all = r.runs.map((m) => m.rps);
   const range =
-    RUNS > 1 ? ` (${Math.round(Math.min(...rps))}–${Math.round(Math.max(...rps))})` : "";
+    RUNS > 1 ? ` (${Math.round(Math.min(...all))}–${Math.round(Math.max(...all))})` : "";
   const latency = Number.isNaN(medianOf(r, "p99"))
     ? `mean ${medianOf(r, "p50").toFixed(2)} ms` // pgbench reports the mean only
     : `p50 ${medianOf(r, "p50").toFixed(2)} ms, p99 ${medianOf(r, "p99").toFixed(2)} ms`;
-  return `${Math.round(median(rps))}${range} req/s, ${latency}`;
+  return `${Math.round(median(all))}${range} req/s, ${latency}`;
 };
 const tableOf = (names: string[]) =>
   [
@@ -490,17 +633,39 @@ const tableOf = (names: string[]) =>
         `| ${scenario} | ${find(names[0] as string, scenario)?.connections} | ${names.map((s) => cell(find(s, scenario))).join(" | ")} |`,
     ),
   ].join("\n");
+const ratedRows = [...systemNames, "ours-pglite"]
+  .map((name) => [name, find(name, "list", true)] as const)
+  .filter(([, r]) => r)
+  .map(([name, r]) => `| ${name} | ${cell(r)} |`)
+  .join("\n");
+const signInRows = ["ours", "ours-pglite"]
+  .map((name) => [name, find(name, "sign-in")] as const)
+  .filter(([, r]) => r)
+  .map(([name, r]) => `| ${name} | ${cell(r)} |`)
+  .join("\n");
 const date = new Date().toISOString().slice(0, 10);
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const report = `# Benchmark${smoke ? " (smoke)" : ""}: ${date}
 
-${machine}; Postgres at ${new URL(serverUrl).host}; data: ${shape.users.toLocaleString("en")} users × ${shape.tasksPerUser.toLocaleString("en")} tasks, plus one user with ${shape.bigUserTasks.toLocaleString("en")} and one with 100. wrk, 1 thread; ${RUNS} run(s) of ${SECONDS} s per cell after a ${WARMUP_SECONDS} s warm-up; the median, with min–max. Bearer JWTs of ${TOKEN_USERS} users, a random one per request. Errors (non-2xx and socket errors): **${errors}**${errors ? " — this run is void" : ""}.
+${machine}; Postgres at ${new URL(serverUrl).host}; data: ${shape.users.toLocaleString("en")} users × ${shape.tasksPerUser.toLocaleString("en")} tasks, plus one user with ${shape.bigUserTasks.toLocaleString("en")} and one with 100. ${pinned ? `Each server pinned to core ${SERVER_CORE}; wrk and Postgres on core ${LOAD_CORE} (pgbench on core ${SERVER_CORE}).` : "Not pinned to cores."} wrk, 1 thread; ${RUNS} run(s) of ${SECONDS} s per cell after a ${WARMUP_SECONDS} s warm-up; the median, with min–max. Bearer JWTs of ${TOKEN_USERS} users, a random one per request. Errors (non-2xx and socket errors): **${errors}**${errors ? " — this run is void" : ""}.
 
 ${ratios.join("\n")}
 
-## On the Postgres server
+## On the Postgres server, at saturation
 
 ${tableOf(systemNames)}
+
+## List latency at a fixed rate: ${fixedRate} req/s, Poisson arrivals over ${RATE_CONNECTIONS} connections
+
+| system | achieved rate and latency |
+| --- | --- |
+${ratedRows}
+
+## Sign-in (email and password: mostly the scrypt hash), ${SIGN_IN_CONNECTIONS} connections
+
+| system | throughput and latency |
+| --- | --- |
+${signInRows}
 
 ## On PGlite (embedded, one process)
 
@@ -525,7 +690,7 @@ if (!smoke) {
   writeFileSync(join(resultsDir, `${date}.md`), report);
   writeFileSync(
     join(resultsDir, `${date}.json`),
-    `${JSON.stringify({ date, machine, shape, runs: RUNS, seconds: SECONDS, stats, results }, null, 2)}\n`,
+    `${JSON.stringify({ date, machine, shape, pinned, fixedRate, runs: RUNS, seconds: SECONDS, stats, results }, null, 2)}\n`,
   );
 }
 if (errors > 0) process.exit(1);
