@@ -1,5 +1,6 @@
 // `npm start` and `npm run dev`: the API (backend, port 8000) and the web app (frontend, port
-// 3000) as one program. Builds the web app first when its sources are newer than the last build,
+// 3000) as one program. `npm start` builds the web app and the API's bundle (backend/dist, see
+// backend/scripts/build.ts) first when their sources are newer than the last build,
 // prints where to open it once both answer, and stops both on Ctrl-C. If either dies, so does the
 // other, and the exit code says it failed.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -7,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "dotenv";
+import { BUNDLE, buildBundle, isBundleFresh } from "../backend/scripts/build.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BACKEND = join(ROOT, "backend");
@@ -101,7 +103,13 @@ async function waitFor(url: string): Promise<boolean> {
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 
-if (!dev) buildIfStale();
+if (!dev) {
+  buildIfStale();
+  if (!isBundleFresh()) {
+    console.log("Building the API…");
+    await buildBundle();
+  }
+}
 
 run(
   "API",
@@ -113,7 +121,7 @@ run(
         "--clear-screen=false",
         "src/server.ts",
       ]
-    : ["--import", "tsx", "src/server.ts"],
+    : [BUNDLE],
   BACKEND,
   {
     PORT: String(apiPort),
