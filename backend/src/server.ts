@@ -1,6 +1,7 @@
 // Entry point: read the configuration, open and migrate the database, serve, shut down cleanly.
+// Start-up is on the clock (issue 6: ready within 1 s): the database opens (PGlite compiles its
+// WASM off the main thread) while the app's modules load, so app.ts is imported, not at the top.
 import { serve } from "@hono/node-server";
-import { createApp } from "./app.ts";
 import { resolveAuthSecret } from "./auth/secret.ts";
 import { type Database, describeConnection, openDatabase, resolveConnection } from "./db/client.ts";
 import { DatabaseLockedError } from "./db/lock.ts";
@@ -30,6 +31,8 @@ try {
         "idle database connection failed",
       ),
   };
+  const appModule = import("./app.ts");
+  appModule.catch(() => {}); // awaited below; a failure to open the database is reported first
   let applied: number;
   try {
     database = await openDatabase(connectionOptions);
@@ -41,6 +44,7 @@ try {
     throw new ConfigError(`Cannot open the database (${target}): ${(error as Error).message}`);
   }
   const config = { ...env, secret: resolveAuthSecret(env, logger) };
+  const { createApp } = await appModule;
   const app = createApp({ database, logger, config });
   const openDb = database;
 

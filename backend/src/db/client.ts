@@ -1,17 +1,9 @@
 // The connection utility: one `Db` type for three drivers, chosen from DATABASE_URL (DESIGN.md §4).
 import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { Pool as NeonPool, neonConfig } from "@neondatabase/serverless";
-import { drizzle as drizzleNeon } from "drizzle-orm/neon-serverless";
-import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import type { Assume } from "drizzle-orm/utils";
-import pg from "pg";
-import ws from "ws";
 import { BACKEND_DIR, ConfigError, DATABASE_URL_FORMAT, type Driver, databaseUrl } from "../env.ts";
 import { acquireDirectoryLock } from "./lock.ts";
 import * as schema from "./schema.ts";
@@ -117,6 +109,27 @@ export function describeConnection(connection: Connection): string {
   return `${name} at ${redactUrl(connection.url)}`;
 }
 
+/**
+ * PGlite runs Postgres in one WASM process, in single-user mode: there is one connection, and its
+ * shared memory is zeroed at start-up (so resident at once) and lives in the WASM heap. initdb's
+ * defaults are sized for a server: 128 MB of shared buffers cost ~140 MB of RSS and ~130 ms of
+ * start-up (the memset) before the first query. The embedded database is for one user's machine
+ * and small data; the OS page cache still holds the table files, so a smaller pool costs a syscall
+ * per page miss, not a disk read (bench/results/startup.md).
+ */
+export const PGLITE_SETTINGS = ["-c", "shared_buffers=16MB", "-c", "max_connections=8"];
+
+/** The embedded driver's modules, loaded only when it is used (the 9 MB WASM, its extensions). */
+async function loadPglite() {
+  const [{ PGlite }, { btree_gin }, { pg_trgm }, { drizzle }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/contrib/btree_gin"),
+    import("@electric-sql/pglite/contrib/pg_trgm"),
+    import("drizzle-orm/pglite"),
+  ]);
+  return { PGlite, btree_gin, pg_trgm, drizzle };
+}
+
 /** Opens the database the options point at. The caller must `close()` it. */
 export async function openDatabase(options: ConnectionOptions): Promise<Database> {
   const connection = resolveConnection(options);
@@ -133,10 +146,14 @@ export async function openDatabase(options: ConnectionOptions): Promise<Database
         releaseLock = acquireDirectoryLock(dataDir);
       }
       let client: PGlite;
+      let drizzlePglite: typeof import("drizzle-orm/pglite").drizzle;
       try {
-        client = await PGlite.create({
+        const pglite = await loadPglite();
+        drizzlePglite = pglite.drizzle;
+        client = await pglite.PGlite.create({
           ...(dataDir ? { dataDir } : {}),
-          extensions: { pg_trgm, btree_gin },
+          extensions: { pg_trgm: pglite.pg_trgm, btree_gin: pglite.btree_gin },
+          startParams: [...pglite.PGlite.defaultStartParams, ...PGLITE_SETTINGS],
         });
       } catch (error) {
         releaseLock();
@@ -157,14 +174,24 @@ export async function openDatabase(options: ConnectionOptions): Promise<Database
       };
     }
     case "pg": {
+      const [{ default: pg }, { drizzle: drizzleNodePg }] = await Promise.all([
+        import("pg"),
+        import("drizzle-orm/node-postgres"),
+      ]);
       const pool = new pg.Pool({ connectionString: connection.url, ...poolConfig });
       pool.on("error", (error) => options.onPoolError?.(error));
       const db: Db = drizzleNodePg({ client: pool, schema });
       return { db, driver: "pg", target, close: once(() => pool.end()) };
     }
     case "neon": {
+      const [{ Pool: NeonPool, neonConfig }, { drizzle: drizzleNeon }] = await Promise.all([
+        import("@neondatabase/serverless"),
+        import("drizzle-orm/neon-serverless"),
+      ]);
       // Node 20 has no global WebSocket; Node 22+ does, and the driver then uses it.
-      if (typeof globalThis.WebSocket === "undefined") neonConfig.webSocketConstructor = ws;
+      if (typeof globalThis.WebSocket === "undefined") {
+        neonConfig.webSocketConstructor = (await import("ws")).default;
+      }
       const pool = new NeonPool({ connectionString: connection.url, ...poolConfig });
       pool.on("error", (error: Error) => options.onPoolError?.(error));
       const db: Db = drizzleNeon({ client: pool, schema });

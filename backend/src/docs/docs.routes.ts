@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { Scalar } from "@scalar/hono-api-reference";
+import type { MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 
 const BUNDLE_PATH = "/docs/assets/scalar-api-reference.js";
@@ -41,22 +41,35 @@ async function readBundle(): Promise<Bundle> {
   return { body, gzipped, version };
 }
 
+// Scalar's page writer is loaded with the first visit to /docs, not at every start-up.
+let page: Promise<MiddlewareHandler> | undefined;
+function loadPage(): Promise<MiddlewareHandler> {
+  page ??= import("@scalar/hono-api-reference")
+    .then(({ Scalar }) => Scalar(pageOptions))
+    .catch((error: unknown) => {
+      page = undefined;
+      throw error;
+    });
+  return page;
+}
+
+async function pageOptions() {
+  return {
+    url: "/openapi.json",
+    cdn: `${BUNDLE_PATH}?v=${(await loadBundle()).version}`,
+    pageTitle: "Todo API reference",
+    // Each of these would reach Scalar's servers from the reader's browser: the default fonts
+    // (fonts.scalar.com), the AI agent (api.scalar.com) and the developer toolbar, which offers
+    // to upload the document to Scalar's registry. System fonts do.
+    withDefaultFonts: false,
+    agent: { disabled: true },
+    showDeveloperTools: "never" as const,
+  };
+}
+
 export function docsRoutes() {
   return new Hono()
-    .get(
-      "/docs",
-      Scalar(async () => ({
-        url: "/openapi.json",
-        cdn: `${BUNDLE_PATH}?v=${(await loadBundle()).version}`,
-        pageTitle: "Todo API reference",
-        // Each of these would reach Scalar's servers from the reader's browser: the default fonts
-        // (fonts.scalar.com), the AI agent (api.scalar.com) and the developer toolbar, which offers
-        // to upload the document to Scalar's registry. System fonts do.
-        withDefaultFonts: false,
-        agent: { disabled: true },
-        showDeveloperTools: "never",
-      })),
-    )
+    .get("/docs", async (c, next) => (await loadPage())(c, next))
     .get(BUNDLE_PATH, async (c) => {
       const { body, gzipped, version } = await loadBundle();
       const headers: Record<string, string> = {
