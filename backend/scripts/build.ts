@@ -1,5 +1,5 @@
 // `npm run build --workspace backend`: the production bundle of the API, dist/server.mjs (and
-// dist/chunks/), which `npm start` runs with plain `node`. From sources, each start pays for tsx
+// the chunks beside it), which `npm start` runs with plain `node`. From sources, each start pays for tsx
 // compiling our TypeScript and for Node's ESM loader resolving and reading ~1,000 files of
 // dependencies one by one (better-auth, zod, kysely…): about 0.8 s of a 1.7 s cold start, and
 // ~80 MB of RSS (bench/results/startup.md). Dev and tests keep running from sources.
