@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import pg from "pg";
+import { BUNDLE, buildBundle, isBundleFresh } from "../backend/scripts/build.ts";
 import { openDatabase } from "../backend/src/db/client.ts";
 import {
   BIG_USER_EMAIL,
@@ -445,6 +446,8 @@ const results: Result[] = [];
 const secret = randomBytes(32).toString("hex");
 const started = Date.now();
 const backendDir = join(root, "backend");
+// As `npm start` runs it: the bundle (built here when stale), not tsx on the sources.
+if (!isBundleFresh()) await buildBundle();
 const oursEnv = {
   BETTER_AUTH_SECRET: secret,
   NODE_ENV: "production",
@@ -458,7 +461,7 @@ const startOurs = (name: string, env: Record<string, string>) =>
   start(
     name,
     18_000,
-    { command: process.execPath, args: ["--import", "tsx", "src/server.ts"], cwd: backendDir },
+    { command: process.execPath, args: [BUNDLE], cwd: backendDir },
     { ...oursEnv, ...env },
   );
 
@@ -488,7 +491,12 @@ try {
         `Postgres data: ${shape.users} users x ${shape.tasksPerUser} tasks + ${shape.bigUserTasks} for one, in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
       );
       const who = await identities(ours.base);
-      const shared = { DATABASE_URL: url, JWT_ISSUER: ISSUER, CURSOR_SECRET: secret };
+      const shared = {
+        DATABASE_URL: url,
+        JWT_ISSUER: ISSUER,
+        CURSOR_SECRET: secret,
+        NODE_ENV: "production",
+      };
       const launchers: Record<string, () => Promise<System>> = {
         ours: () => startOurs("ours", { DATABASE_URL: url }),
         "baseline-raw": () =>

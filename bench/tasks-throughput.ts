@@ -10,6 +10,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { BUNDLE, buildBundle, isBundleFresh } from "../backend/scripts/build.ts";
 import { withThrowawayDatabase } from "./throwaway-database.ts";
 
 const DURATION = "15s";
@@ -23,8 +24,9 @@ const backendDir = fileURLToPath(new URL("../backend", import.meta.url));
 const resultsFile = fileURLToPath(new URL("./results/tasks-throughput.md", import.meta.url));
 
 const rows: string[] = [];
+if (!isBundleFresh()) await buildBundle();
 await withThrowawayDatabase(serverUrl, async (url) => {
-  const server = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  const server = spawn(process.execPath, [BUNDLE], {
     cwd: backendDir,
     env: {
       PATH: process.env.PATH ?? "",

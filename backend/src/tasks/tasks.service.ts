@@ -9,10 +9,11 @@ import {
   eq,
   getTableColumns,
   inArray,
+  type Placeholder,
   type SQL,
   sql,
 } from "drizzle-orm";
-import type { PreparedQueryConfig } from "drizzle-orm/pg-core";
+import type { PgInsertValue, PreparedQueryConfig } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.ts";
 import { prepared } from "../db/prepared.ts";
 import { rowReader } from "../db/rows.ts";
@@ -233,18 +234,33 @@ const completedAtFor = (isCompleted: boolean) =>
   isCompleted ? sql`coalesce(${tasks.completed_at}, now())` : sql`null`;
 
 export async function createTask(db: Db, userId: string, input: NewTask): Promise<Task> {
-  const [task] = await db
-    .insert(tasks)
-    .values({
-      ...input,
-      user_id: userId,
-      completed_at: input.is_completed ? sql`now()` : null,
-      // New tasks go to the end of the user's manual order unless a position is given.
-      position:
-        input.position ??
-        sql`(select coalesce(max(${tasks.position}), 0) + 1 from ${tasks} where ${tasks.user_id} = ${userId})`,
-    })
-    .returning();
+  // One prepared statement per set of given fields (as for lists): building the INSERT costs more
+  // CPU than sending it, and Postgres parses and plans it once per connection.
+  const given = (Object.keys(input) as (keyof NewTask)[])
+    .filter((field) => input[field] !== undefined)
+    .sort();
+  const completed = input.is_completed === true;
+  const placeholders = Object.fromEntries(
+    given.map((field) => [field, sql.placeholder(field)]),
+  ) as Partial<PgInsertValue<typeof tasks>>;
+  const key = `tasks.create ${given.join(",")}${completed ? " done" : ""}`;
+  const statement = prepared(db, key, (name) =>
+    db
+      .insert(tasks)
+      .values({
+        ...placeholders,
+        title: sql.placeholder("title"),
+        user_id: sql.placeholder("userId"),
+        completed_at: completed ? sql`now()` : null,
+        // New tasks go to the end of the user's manual order unless a position is given.
+        ...(input.position === undefined && {
+          position: sql`(select coalesce(max(${tasks.position}), 0) + 1 from ${tasks} where ${tasks.user_id} = ${sql.placeholder("userId")})`,
+        }),
+      })
+      .returning()
+      .prepare(name),
+  );
+  const [task] = await statement.execute({ ...input, userId });
   if (!task) throw new Error("insert returned no row");
   return task;
 }
@@ -261,16 +277,23 @@ async function noMatch(db: Db, userId: string, id: number): Promise<ChangeResult
   return current ? { outcome: "stale", current } : { outcome: "not_found" };
 }
 
-/** The user's task `id`, at `expectedVersion` if given (NaN: a version that matches nothing). */
-const matching = (userId: string, id: number, expectedVersion: number | undefined) =>
+/**
+ * The user's task `id`, at `expectedVersion` if given (NaN: a version that matches nothing).
+ * Each value may be a placeholder, for a prepared statement.
+ */
+const matching = (
+  userId: string | Placeholder,
+  id: number | Placeholder,
+  expectedVersion: number | Placeholder | undefined,
+) =>
   and(
     eq(tasks.id, id),
     eq(tasks.user_id, userId),
     expectedVersion === undefined
       ? undefined
-      : Number.isInteger(expectedVersion)
-        ? eq(tasks.version, expectedVersion)
-        : sql`false`,
+      : typeof expectedVersion === "number" && !Number.isInteger(expectedVersion)
+        ? sql`false`
+        : eq(tasks.version, expectedVersion),
   );
 
 /**
@@ -308,17 +331,29 @@ export async function setCompletion(
   isCompleted: boolean | undefined,
   expectedVersion?: number,
 ): Promise<ChangeResult> {
-  // In SET, the right-hand sides see the row before the update.
-  const next = isCompleted === undefined ? sql`not ${tasks.is_completed}` : sql`${isCompleted}`;
-  const [task] = await db
-    .update(tasks)
-    .set({
-      is_completed: next,
-      completed_at: sql`case when ${next} then coalesce(${tasks.completed_at}, now()) else null end`,
-      version: sql`${tasks.version} + 1`,
-    })
-    .where(matching(userId, id, expectedVersion))
-    .returning();
+  const toggle = isCompleted === undefined;
+  const version =
+    expectedVersion === undefined
+      ? undefined
+      : Number.isInteger(expectedVersion)
+        ? sql.placeholder("version")
+        : Number.NaN;
+  const key = `tasks.complete ${toggle ? "toggle" : "set"}${version === undefined ? "" : typeof version === "number" ? " never" : " if-match"}`;
+  const statement = prepared(db, key, (name) => {
+    // In SET, the right-hand sides see the row before the update.
+    const next = toggle ? sql`not ${tasks.is_completed}` : sql`${sql.placeholder("isCompleted")}`;
+    return db
+      .update(tasks)
+      .set({
+        is_completed: next,
+        completed_at: sql`case when ${next} then coalesce(${tasks.completed_at}, now()) else null end`,
+        version: sql`${tasks.version} + 1`,
+      })
+      .where(matching(sql.placeholder("userId"), sql.placeholder("id"), version))
+      .returning()
+      .prepare(name);
+  });
+  const [task] = await statement.execute({ userId, id, isCompleted, version: expectedVersion });
   return task ? { outcome: "changed", task } : noMatch(db, userId, id);
 }
 
