@@ -151,6 +151,8 @@ const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf
 
 interface Identity {
   email: string;
+  /** The session cookie: mints new JWTs without another sign-in (password hash). */
+  cookie: string;
   token: string;
   taskIds: number[];
 }
@@ -166,15 +168,30 @@ async function identity(base: string, email: string): Promise<Identity> {
     .getSetCookie()
     .map((c) => c.split(";")[0])
     .join("; ");
-  const response = await fetch(`${base}/api/auth/token`, { headers: { Cookie: cookie } });
-  const { token } = (await response.json()) as { token: string };
+  const token = await newToken(base, cookie);
   // Tasks of this user to toggle: from the API, so it works on any database.
   const page = (await (
     await fetch(`${base}/api/me/tasks?limit=20&sort=-created`, {
       headers: { Authorization: `Bearer ${token}` },
     })
   ).json()) as { items: { id: number }[] };
-  return { email, token, taskIds: page.items.map((t) => t.id) };
+  return { email, cookie, token, taskIds: page.items.map((t) => t.id) };
+}
+
+async function newToken(base: string, cookie: string): Promise<string> {
+  const response = await fetch(`${base}/api/auth/token`, { headers: { Cookie: cookie } });
+  if (!response.ok) throw new Error(`token: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+/**
+ * Fresh JWTs for every identity: they live 15 minutes, less than a full run. Called before each
+ * system is measured, so no token expires within a measurement (which would void the run).
+ */
+async function refreshTokens(base: string, who: Identities) {
+  for (const identity of [...who.users, ...who.big, ...who.small]) {
+    identity.token = await newToken(base, identity.cookie);
+  }
 }
 
 async function signUpFirst(base: string) {
@@ -471,6 +488,16 @@ const pinned =
   pinning &&
   pin(process.pid, LOAD_CORE) &&
   postgresPids().every((pid) => pin(Number(pid), LOAD_CORE));
+const unpinPostgres = () => {
+  if (pinned) for (const pid of postgresPids()) pin(Number(pid), `0-${cpus().length - 1}`);
+};
+// Interrupted (Ctrl-C): Postgres gets its cores back all the same.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    unpinPostgres();
+    process.exit(130);
+  });
+}
 if (pinning && !pinned)
   console.warn("Could not pin Postgres to one core: the run is not per core.");
 /** Half the slowest system's list throughput: the rate for the latency measurement. */
@@ -515,12 +542,19 @@ try {
       for (const name of ["baseline-raw", "seed-stack"]) {
         systems.push(await (launchers[name] as () => Promise<System>)());
       }
-      for (const system of systems) measure(system, who, { signIn: system.name === "ours" });
+      for (const system of systems) {
+        await refreshTokens(ours.base, who);
+        measure(system, who, { signIn: system.name === "ours" });
+      }
       fixedRate = Math.max(
         1,
         Math.round(0.5 * Math.min(...systems.map((s) => medianOf(find(s.name, "list"), "rps")))),
       );
-      for (const system of systems) measureFixedRate(system, who, fixedRate);
+      for (const system of systems) {
+        await refreshTokens(ours.base, who);
+        measureFixedRate(system, who, fixedRate);
+      }
+      await refreshTokens(ours.base, who); // for the cold starts below, while ours still runs
       for (const system of systems.splice(0)) await stop(system);
       for (const [name, launch] of Object.entries(launchers)) {
         (stats[name] as SystemStats).coldStartMs = await coldStarts(
@@ -585,7 +619,10 @@ try {
       const who = await identities(ours.base);
       token = who.users[0]?.token ?? "";
       measure(ours, who, { signIn: true });
+      await refreshTokens(ours.base, who);
       measureFixedRate(ours, who, fixedRate);
+      await refreshTokens(ours.base, who);
+      token = who.users[0]?.token ?? "";
     } finally {
       await stop(ours);
     }
@@ -594,7 +631,7 @@ try {
     rmSync(dataDir, { recursive: true, force: true });
   }
 } finally {
-  if (pinned) for (const pid of postgresPids()) pin(Number(pid), `0-${cpus().length - 1}`);
+  unpinPostgres();
 }
 
 // ---------------------------------------------------------------------------------------------

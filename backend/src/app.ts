@@ -82,14 +82,10 @@ export function createApp({ database, logger, config }: AppDeps) {
   const limitBody = bodyLimit({ maxSize: BODY_LIMIT, onError: tooLarge });
   apiBase.use(async (c, next) => {
     // bodyLimit reads `c.req.raw.body`, which makes the Node adapter build a full Request and a
-    // stream (~60 µs). A declared length is enough (Node reads no more than it), and GET has none;
-    // only a chunked body needs counting.
-    if (c.req.method === "GET") return next();
-    const length = c.req.header("content-length");
-    if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
-      return Number(length) > BODY_LIMIT ? tooLarge(c) : next();
-    }
-    return limitBody(c, next);
+    // stream (~60 µs). Without Transfer-Encoding, the body is Content-Length bytes (Node reads no
+    // more) or none at all: only a chunked body needs counting.
+    if (c.req.header("transfer-encoding") !== undefined) return limitBody(c, next);
+    return Number(c.req.header("content-length") ?? 0) > BODY_LIMIT ? tooLarge(c) : next();
   });
   apiBase.use(requireJsonBody);
   const api = apiBase

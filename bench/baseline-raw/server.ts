@@ -1,12 +1,12 @@
 // baseline-raw: the benchmark's floor for framework and ORM cost (issue 6). The same tasks API as
 // backend/ for the benchmarked routes only, on plain node:http + pg + jose: no framework, no ORM.
 // It sends the very SQL our API sends (same text, parameters and statement names; check.ts proves
-// it), and answers with the same status, JSON bytes, Content-Type, ETag and Location:
+// it), and answers with the same status, headers and JSON bytes:
 //   GET   /healthz
 //   GET   /api/{me|own id}/tasks            status, q, tag, priority, tz, sort, limit, cursor
 //   POST  /api/{me|own id}/tasks            (Idempotency-Key is ignored)
 //   PATCH /api/{me|own id}/tasks/{id}/complete
-// Bearer JWTs only (no session cookie), verified as backend/src/auth/jwt.ts does, with the keys
+// Bearer JWTs only (no session cookie), verified by backend/src/auth/jwt.ts itself, with the keys
 // Better Auth keeps in the `jwks` table. The `due` filter is refused (501); there is no rate limit.
 //
 // Env: DATABASE_URL, JWT_ISSUER (= our BETTER_AUTH_URL), CURSOR_SECRET (= our BETTER_AUTH_SECRET,
@@ -14,9 +14,10 @@
 //   node --import tsx bench/baseline-raw/server.ts
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWK, jwtVerify } from "jose";
+import type { JSONWebKeySet, JWK } from "jose";
 import pg from "pg";
 // Framework-free helpers of ours, shared so the baseline's bytes and statement names cannot drift.
+import { createJwtVerifier, InvalidTokenError } from "../../backend/src/auth/jwt.ts";
 import { statementName } from "../../backend/src/db/prepared.ts";
 import { createCursorCodec } from "../../backend/src/lib/cursor.ts";
 import { toIsoUtc } from "../../backend/src/lib/timestamps.ts";
@@ -433,33 +434,29 @@ async function setCompletion(
 
 // ---- Authentication (backend/src/auth/jwt.ts, require-user.ts) ----
 
-let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
-let loadedAt = 0;
-async function loadKeys() {
-  loadedAt = Date.now();
-  const { rows } = await pool.query<{
-    id: string;
-    public_key: string;
-    alg: string | null;
-    crv: string | null;
-  }>(
-    `select id, public_key, alg, crv from jwks where expires_at is null or expires_at + interval '30 days' > now()`,
-  );
-  const keys = rows.map((k) => ({
-    alg: k.alg ?? "EdDSA",
-    crv: k.crv ?? "Ed25519",
-    ...(JSON.parse(k.public_key) as JWK),
-    kid: k.id,
-  }));
-  keySet = createLocalJWKSet({ keys } as JSONWebKeySet);
-}
-const verify = (token: string) =>
-  jwtVerify(token, keySet as ReturnType<typeof createLocalJWKSet>, {
-    issuer: ISSUER,
-    audience: ISSUER,
-    algorithms: ["EdDSA"],
-    requiredClaims: ["sub", "exp", "iat"],
-  });
+// Our verifier itself (framework-free: jose), with the keys read from the jwks table as Better
+// Auth reads them: signature, issuer, audience, expiry, key reloads, verified tokens remembered.
+const verifyToken = createJwtVerifier({
+  loadKeys: async () => {
+    const { rows } = await pool.query<{
+      id: string;
+      public_key: string;
+      alg: string | null;
+      crv: string | null;
+    }>(
+      `select id, public_key, alg, crv from jwks where expires_at is null or expires_at + interval '30 days' > now()`,
+    );
+    const keys = rows.map((k) => ({
+      alg: k.alg ?? "EdDSA",
+      crv: k.crv ?? "Ed25519",
+      ...(JSON.parse(k.public_key) as JWK),
+      kid: k.id,
+    }));
+    return { keys } as JSONWebKeySet;
+  },
+  issuer: ISSUER,
+  audience: ISSUER,
+});
 
 function denied(reason: string, tokenError = true): Reply {
   const challenge = tokenError
@@ -478,26 +475,12 @@ async function authenticate(header: string | undefined): Promise<string | Reply>
   if (header === undefined) return denied("sign in, or send a bearer token", false);
   const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header)?.[1];
   if (!token) return denied("the Authorization header must be: Bearer <token>");
-  let payload: Awaited<ReturnType<typeof verify>>["payload"];
   try {
-    try {
-      payload = (await verify(token)).payload;
-    } catch (error) {
-      // A key made after start-up (rotation): reload, at most once a second.
-      if (!(error instanceof errors.JWKSNoMatchingKey) || Date.now() - loadedAt < 1000) throw error;
-      await loadKeys();
-      payload = (await verify(token)).payload;
-    }
+    return (await verifyToken(token)).id;
   } catch (error) {
-    if (!(error instanceof errors.JOSEError)) throw error;
-    if (error instanceof errors.JWTExpired) return denied("the token has expired");
-    if (error instanceof errors.JWTClaimValidationFailed)
-      return denied(`the token's "${error.claim}" claim is not accepted`);
-    return denied("the token is not valid");
+    if (error instanceof InvalidTokenError) return denied(error.message);
+    throw error;
   }
-  if (typeof payload.sub !== "string" || typeof payload.email !== "string")
-    return denied("the token has no user");
-  return payload.sub;
 }
 
 // ---- HTTP ----
@@ -651,7 +634,6 @@ const SECURITY_HEADERS: Record<string, string> = {
   "X-XSS-Protection": "0",
 };
 
-await loadKeys();
 const server = createServer((req, res) => void handle(req, res));
 server.listen(PORT, "127.0.0.1", () => {
   const address = server.address();

@@ -10,7 +10,7 @@ import {
   type JWTPayload,
   SignJWT,
 } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   APP_ORIGIN,
   databaseKind,
@@ -231,6 +231,35 @@ describe("verifying a token", () => {
 
   it("never reloaded the keys for any of these tokens", () => {
     expect(verifier.loads.length).toBeLessThanOrEqual(1); // 0 when this test runs on its own
+  });
+});
+
+describe("remembering verified tokens", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("accepts a verified token again until its expiry, then refuses it as expired", async () => {
+    const key = await newKey();
+    const { verifyToken } = countingVerifier(jwksOf(key));
+    const exp = nowSeconds() + 60;
+    const token = await sign(key, claims({ exp }));
+    expect(await verifyToken(token)).toEqual({ id: USER_ID, email: EMAIL });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(exp * 1000 - 1);
+    expect(await verifyToken(token)).toEqual({ id: USER_ID, email: EMAIL });
+    vi.setSystemTime(exp * 1000); // jose refuses from the `exp` second on: so does the cache
+    expect(await refusal(verifyToken(token))).toBe("the token has expired");
+  });
+
+  it("remembers only the exact token: a changed copy of a verified token is still refused", async () => {
+    const key = await newKey();
+    const { verifyToken } = countingVerifier(jwksOf(key));
+    const token = await sign(key);
+    await verifyToken(token);
+    const other = tampered(token, (payload) => ({ ...payload, sub: randomUUID() }));
+    expect(await refusal(verifyToken(other))).toBe("the token is not valid");
+    expect(await refusal(verifyToken(`${token}x`))).toBe("the token is not valid");
   });
 });
 

@@ -17,6 +17,13 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
       detail: "Send the body as JSON, with Content-Type: application/json.",
     });
   }
+  if (!hasBody && c.req.method !== "GET" && c.req.method !== "HEAD") {
+    // No length and not chunked: HTTP/1.1 has no body here, but the Node adapter gives every
+    // POST, PATCH and DELETE a stream, and @hono/zod-openapi asks a route with an optional body
+    // (PATCH .../complete) whether there is one by building, cloning and reading it (~200 µs).
+    // Say it up front, as the Fetch standard does for a request without a body: null.
+    Object.defineProperty(c.req.raw, "body", { value: null });
+  }
   await next();
 });
 
