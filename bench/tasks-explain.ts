@@ -69,7 +69,7 @@ await withThrowawayDatabase(serverUrl, async (url) => {
         sort: options.sort ?? "created",
         limit: 50,
       });
-      const statement = query.toSQL();
+      const statement = query().toSQL();
       const params = fillPlaceholders(statement.params, values);
       const pool = new pg.Client({ connectionString: url });
       await pool.connect();

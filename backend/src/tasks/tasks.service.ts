@@ -135,7 +135,7 @@ interface ListOptions {
 }
 
 /**
- * The list query, with placeholders, and the values for them. One row more than the page is
+ * The list query (built on demand), with placeholders, and the values for them. One row more than the page is
  * fetched, to know whether more follow. Benchmarks EXPLAIN it.
  */
 export function listQuery(db: Db, userId: string, options: ListOptions) {
@@ -156,13 +156,15 @@ export function listQuery(db: Db, userId: string, options: ListOptions) {
   }
   values.limit = options.limit + 1;
   const order = descending ? desc : asc;
+  // Built only when the statement is prepared: each later call needs the values alone.
   // The task's columns in table order, then the sort key: the order readListRow expects.
-  const query = db
-    .select({ ...getTableColumns(tasks), sortKey: sql<string>`(${key})::text` })
-    .from(tasks)
-    .where(and(...conditions))
-    .orderBy(order(key), order(tasks.id))
-    .limit(sql.placeholder("limit"));
+  const query = () =>
+    db
+      .select({ ...getTableColumns(tasks), sortKey: sql<string>`(${key})::text` })
+      .from(tasks)
+      .where(and(...conditions))
+      .orderBy(order(key), order(tasks.id))
+      .limit(sql.placeholder("limit"));
   return { query, values };
 }
 
@@ -201,7 +203,7 @@ export async function listTasks(
   const { query, values } = listQuery(db, userId, options);
   const statement = prepared(db, `tasks.list ${shape}`, (name) =>
     db._.session.prepareQuery<{ execute: ListRow[] } & PreparedQueryConfig>(
-      query.toSQL(),
+      query().toSQL(),
       undefined,
       name,
       true,
