@@ -179,7 +179,10 @@ async function identity(base: string, email: string): Promise<Identity> {
 }
 
 async function newToken(base: string, cookie: string): Promise<string> {
-  const response = await fetch(`${base}/api/auth/token`, { headers: { Cookie: cookie } });
+  const url = `${base}/api/auth/token`;
+  const init = { headers: { Cookie: cookie } };
+  // Once more on a network error: after a long wrk run, a kept-alive socket may be closing.
+  const response = await fetch(url, init).catch(() => fetch(url, init));
   if (!response.ok) throw new Error(`token: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;
 }
