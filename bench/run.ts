@@ -10,6 +10,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -178,13 +179,31 @@ async function identity(base: string, email: string): Promise<Identity> {
   return { email, cookie, token, taskIds: page.items.map((t) => t.id) };
 }
 
-async function newToken(base: string, cookie: string): Promise<string> {
-  const url = `${base}/api/auth/token`;
-  const init = { headers: { Cookie: cookie } };
-  // Once more on a network error: after a long wrk run, a kept-alive socket may be closing.
-  const response = await fetch(url, init).catch(() => fetch(url, init));
-  if (!response.ok) throw new Error(`token: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
+/**
+ * A new JWT from the session cookie, over a connection of its own: fetch's kept-alive sockets go
+ * stale while wrk runs (execFileSync blocks the event loop that would close them), and reusing
+ * one fails with EPIPE.
+ */
+function newToken(base: string, cookie: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(
+      `${base}/api/auth/token`,
+      { agent: false, headers: { Cookie: cookie } },
+      (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk) => {
+          body += chunk;
+        });
+        response.on("end", () => {
+          if (response.statusCode !== 200)
+            reject(new Error(`token: ${response.statusCode} ${body}`));
+          else resolve((JSON.parse(body) as { token: string }).token);
+        });
+      },
+    );
+    request.on("error", reject);
+  });
 }
 
 /**
