@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import pg from "pg";
+import { signUpForToken } from "../check-account.ts";
 import { withThrowawayDatabase } from "../throwaway-database.ts";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -234,21 +235,8 @@ await withThrowawayDatabase(SERVER_URL, async (url) => {
   const db = new pg.Client({ connectionString: url });
   try {
     await ready(ours);
-    const origin = { Origin: "http://localhost:3000", "Content-Type": "application/json" };
-    const signUp = await fetch(`${ours.base}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: origin,
-      body: JSON.stringify({ email: "check@example.test", password: "check passphrase 12345" }),
-    });
-    if (!signUp.ok) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
-    const cookie = signUp.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-    ({ token } = (await (
-      await fetch(`${ours.base}/api/auth/token`, { headers: { Cookie: cookie } })
-    ).json()) as { token: string });
-    const userId = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()).sub;
+    let userId: string;
+    ({ token, userId } = await signUpForToken(ours.base));
 
     baseline = start("baseline", ["bench/baseline-raw/server.ts"], root, {
       NODE_ENV: "production",

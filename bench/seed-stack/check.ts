@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { generateKeyPair, SignJWT } from "jose";
 import pg from "pg";
+import { signUpForToken } from "../check-account.ts";
 import { withThrowawayDatabase } from "../throwaway-database.ts";
 import { ensureSeedStack, seedStackCommand } from "./launch.ts";
 
@@ -234,21 +235,8 @@ await withThrowawayDatabase(SERVER_URL, async (url) => {
   const db = new pg.Client({ connectionString: url });
   try {
     await ready(ours); // ours migrates the database on start
-    const origin = { Origin: "http://localhost:3000", "Content-Type": "application/json" };
-    const signUp = await fetch(`${ours.base}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: origin,
-      body: JSON.stringify({ email: "check@example.test", password: "check passphrase 12345" }),
-    });
-    if (!signUp.ok) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
-    const cookie = signUp.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-    ({ token } = (await (
-      await fetch(`${ours.base}/api/auth/token`, { headers: { Cookie: cookie } })
-    ).json()) as { token: string });
-    const userId = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()).sub;
+    let userId: string;
+    ({ token, userId } = await signUpForToken(ours.base));
 
     const { command, args, cwd } = seedStackCommand(seedPort);
     seed = start("seed stack", command, args, cwd, seedPort, {
