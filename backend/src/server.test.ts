@@ -1,86 +1,18 @@
 // The real entry point, as `npm start` runs it: a separate process, real HTTP, real signals.
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { postgres } from "../test/helpers.ts";
+import {
+  killServers,
+  spawnServer,
+  startServer,
+  stopServer as stop,
+} from "../test/server-process.ts";
 import { readMigrations } from "./db/migrate.ts";
-import { BACKEND_DIR } from "./env.ts";
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  /** The start-up line the server printed. */
-  line: string;
-  output: () => string;
-}
-
-const children: ChildProcess[] = [];
-
-/** Spawns the server with exactly these variables (a developer's backend/.env cannot leak in). */
-function spawnServer(vars: Record<string, string>): {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-} {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    NODE_ENV: "development",
-    HOST: "127.0.0.1",
-    PORT: "0",
-    LOG_LEVEL: "info",
-    DATABASE_URL: "",
-    DATABASE_DRIVER: "",
-    BETTER_AUTH_SECRET: "",
-    ...vars,
-  };
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-    cwd: BACKEND_DIR,
-    env,
-  });
-  children.push(child);
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function startServer(vars: Record<string, string>): Promise<Running> {
-  const { child, output, exited } = spawnServer(vars);
-  const started = new Promise<Running>((resolve) => {
-    const check = () => {
-      const line = output()
-        .split("\n")
-        .find((l) => l.includes("Todo API on http://"));
-      const url = line?.match(/http:\/\/[\d.]+:\d+/)?.[0];
-      if (line && url) resolve({ child, url, line, output });
-      else setTimeout(check, 25);
-    };
-    check();
-  });
-  const failed = exited.then((code) => {
-    throw new Error(`server exited with ${code} before it was ready:\n${output()}`);
-  });
-  return Promise.race([started, failed]);
-}
-
-async function stop(server: Running, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) =>
-    server.child.on("exit", (code) => resolve(code)),
-  );
-  server.child.kill(signal);
-  return exited;
-}
-
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
-});
+afterEach(killServers);
 
 describe("the server on the embedded database", () => {
   let dataDir: string;
