@@ -67,8 +67,9 @@ describe(`readiness when the database is gone (${databaseKind})`, () => {
       expect(body).toMatchObject({
         status: 503,
         title: "Service Unavailable",
-        detail: "The database is not reachable.",
+        detail: "The database is not reachable just now; try again in a few seconds.",
       });
+      expect(response.headers.get("retry-after")).toBe("5");
       expect(Object.keys(body).sort()).toEqual(["detail", "request_id", "status", "title", "type"]);
       // The process itself is still up.
       expect((await fetch(`${url}/healthz`)).status).toBe(200);

@@ -16,9 +16,14 @@ import { docsRoutes } from "./docs/docs.routes.ts";
 import type { Env } from "./env.ts";
 import { corsForOrigins } from "./lib/cors.ts";
 import { createCursorCodec } from "./lib/cursor.ts";
-import { FOREIGN_KEY_VIOLATION, sqlState } from "./lib/db-errors.ts";
+import { FOREIGN_KEY_VIOLATION, isDatabaseUnavailable, sqlState } from "./lib/db-errors.ts";
 import type { AppEnv } from "./lib/hono-env.ts";
-import { perUserRateLimit, requestLog, requireJsonBody } from "./lib/http-guards.ts";
+import {
+  perUserRateLimit,
+  requestDeadline,
+  requestLog,
+  requireJsonBody,
+} from "./lib/http-guards.ts";
 import type { Logger } from "./lib/logger.ts";
 import { problem } from "./lib/problem.ts";
 import { validationHook } from "./lib/validation.ts";
@@ -47,6 +52,13 @@ export interface AppDeps {
 
 // A readiness probe must answer quickly even when the database hangs rather than refuses.
 const READY_TIMEOUT_MS = 3000;
+/** Seconds a client should wait before retrying while the database is unreachable. */
+const UNAVAILABLE_RETRY_AFTER = "5";
+/**
+ * The longest a request may take before it is answered 503. Past the pool's 5 s connect timeout:
+ * only a request stuck on a connection that stopped answering gets this far.
+ */
+const REQUEST_DEADLINE_MS = 8_000;
 
 /** Builds the HTTP app. The server and the tests both call it, with their own database. */
 export function createApp({ database, logger, config }: AppDeps) {
@@ -92,9 +104,16 @@ export function createApp({ database, logger, config }: AppDeps) {
     .openapi(systemRoutes.me, (c) => c.json(c.get("user"), 200))
     .route("/", tasksRouter({ db: database.db, cursors: createCursorCodec(config.secret) }));
 
+  const pingDatabase = () => withTimeout(database.db.execute(sql`select 1`), READY_TIMEOUT_MS);
+
   const openapi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   openapi.use(requestId());
   openapi.use(requestLog(logger));
+  openapi.use(
+    requestDeadline(REQUEST_DEADLINE_MS, (c) =>
+      unavailable(c, "No answer from the database in time; try again in a few seconds."),
+    ),
+  );
   openapi.use(
     secureHeaders({
       xFrameOptions: "DENY",
@@ -124,14 +143,30 @@ export function createApp({ database, logger, config }: AppDeps) {
     .openapi(systemRoutes.healthz, (c) => c.json({ status: "ok" as const }, 200))
     .openapi(systemRoutes.readyz, async (c) => {
       try {
-        await withTimeout(database.db.execute(sql`select 1`), READY_TIMEOUT_MS);
+        await pingDatabase();
         return c.json({ status: "ok" as const, database: database.driver }, 200);
       } catch (error) {
         logger.warn({ err: error, requestId: c.get("requestId") }, "readiness check failed");
-        return problem(c, 503, { detail: "The database is not reachable." });
+        return databaseUnavailable(c);
       }
     })
-    .route("/", authRoutes({ auth, signInFailures, trustedProxies: config.TRUSTED_PROXY, logger }))
+    .route(
+      "/",
+      authRoutes({
+        auth,
+        signInFailures,
+        trustedProxies: config.TRUSTED_PROXY,
+        logger,
+        // Better Auth answers a failed query with a bare 500; when the database is down, say so.
+        failed: async (c) =>
+          (await pingDatabase().then(
+            () => true,
+            () => false,
+          ))
+            ? undefined
+            : databaseUnavailable(c),
+      }),
+    )
     .route("/api", api)
     .route("/", docsRoutes());
 
@@ -196,6 +231,15 @@ export function createApp({ database, logger, config }: AppDeps) {
       );
       return response;
     }
+    // The database is down, restarting or cut off: the request may succeed in a moment. One short
+    // line each, without the SQL and its parameters (user data) that Drizzle's wrapper carries.
+    if (isDatabaseUnavailable(error)) {
+      logger.warn(
+        { err: { message: rootCause(error).message }, requestId: c.get("requestId") },
+        "database unavailable",
+      );
+      return databaseUnavailable(c);
+    }
     logger.error({ err: error, requestId: c.get("requestId") }, "unhandled error");
     // Never a stack trace, SQL or driver message: the request id leads to them in the log.
     return problem(c, 500, { detail: "Something went wrong on our side." });
@@ -219,6 +263,23 @@ function methodsByPath(routes: { method: string; path: string }[]) {
       ...new Set(compiled.filter((route) => route.pattern.test(path)).map((route) => route.method)),
     ];
   };
+}
+
+/** 503 with Retry-After: the database cannot be reached just now. */
+function databaseUnavailable(c: Context) {
+  return unavailable(c, "The database is not reachable just now; try again in a few seconds.");
+}
+
+function unavailable(c: Context, detail: string) {
+  const response = problem(c, 503, { detail });
+  response.headers.set("Retry-After", UNAVAILABLE_RETRY_AFTER);
+  return response;
+}
+
+function rootCause(error: unknown): Error {
+  let current = error as Error & { cause?: unknown };
+  while (current.cause instanceof Error) current = current.cause;
+  return current;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

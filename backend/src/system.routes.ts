@@ -38,7 +38,7 @@ export const readyz = createRoute({
     },
     503: {
       content: { "application/problem+json": { schema: Problem } },
-      description: "The database is not reachable.",
+      description: "The database is not reachable; `Retry-After` says when to ask again.",
     },
   },
 });
@@ -63,6 +63,10 @@ export const me = createRoute({
     401: {
       content: { "application/problem+json": { schema: Problem } },
       description: "No credentials, or bad ones.",
+    },
+    503: {
+      content: { "application/problem+json": { schema: Problem } },
+      description: "The database is not reachable just now; retry after `Retry-After` seconds.",
     },
   },
 });

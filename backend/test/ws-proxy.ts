@@ -5,24 +5,43 @@
 import { type AddressInfo, connect } from "node:net";
 import { WebSocketServer } from "ws";
 
+export type ProxyState = "up" | "drop" | "blackhole";
+
 export interface WsProxy {
   port: number;
   /** How many WebSocket connections it has accepted (proves traffic went through it). */
   connections: () => number;
+  /**
+   * "drop": closes every connection and refuses new ones (the server went away). "blackhole":
+   * passes nothing either way and answers nothing (a network cut that closes nothing). "up":
+   * normal again; connections stuck in the black hole are closed, as a peer's reset would.
+   */
+  setState: (state: ProxyState) => void;
   close: () => Promise<void>;
 }
 
 export async function startWsProxy(): Promise<WsProxy> {
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   let connections = 0;
+  let state: ProxyState = "up";
+  const stuck = new Set<{ terminate: () => void }>();
   server.on("connection", (socket, request) => {
+    if (state === "drop") {
+      socket.terminate();
+      return;
+    }
     connections++;
     const address = new URL(request.url ?? "/", "ws://proxy").searchParams.get("address") ?? "";
     const [host = "", port = "5432"] = address.split(":");
     const tcp = connect({ host, port: Number(port) });
     // Bytes may arrive before the TCP connection is up; net.Socket buffers writes until then.
-    socket.on("message", (data: Buffer) => tcp.write(data));
-    tcp.on("data", (data) => socket.send(data));
+    const pass = () => {
+      if (state === "up") return true;
+      stuck.add(socket);
+      return false;
+    };
+    socket.on("message", (data: Buffer) => pass() && tcp.write(data));
+    tcp.on("data", (data) => pass() && socket.send(data));
     socket.on("close", () => tcp.end());
     tcp.on("close", () => socket.close());
     tcp.on("error", () => socket.terminate());
@@ -32,6 +51,12 @@ export async function startWsProxy(): Promise<WsProxy> {
   return {
     port: (server.address() as AddressInfo).port,
     connections: () => connections,
+    setState: (value) => {
+      state = value;
+      if (state === "drop") for (const client of server.clients) client.terminate();
+      if (state === "up") for (const socket of stuck) socket.terminate();
+      stuck.clear();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of server.clients) client.terminate();

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { AppEnv } from "../lib/hono-env.ts";
 import type { Logger } from "../lib/logger.ts";
 import { problem } from "../lib/problem.ts";
@@ -22,6 +22,8 @@ export function authRoutes(deps: {
   signInFailures: SignInFailures;
   trustedProxies: string[];
   logger: Logger;
+  /** Given Better Auth's 5xx: a better answer (503 when the database is down), if there is one. */
+  failed: (c: Context<AppEnv>) => Promise<Response | undefined>;
 }) {
   const clientIp = createClientIpResolver(deps.trustedProxies);
 
@@ -53,6 +55,10 @@ export function authRoutes(deps: {
     }
 
     const response = await deps.auth.handler(request);
+    if (response.status >= 500) {
+      const better = await deps.failed(c);
+      if (better) return better;
+    }
 
     if (email) {
       if (response.status === 401) await deps.signInFailures.record(email);

@@ -47,7 +47,9 @@ export type Connection =
   | { driver: "pg" | "neon"; url: string };
 
 const NEON_HOST = /\.neon\.tech$/i;
-const CONNECT_TIMEOUT_MS = 10_000;
+// A request waits at most this long for a connection: a database that is down or cut off must
+// answer 503 quickly (issue 7), not hold the request until the client gives up.
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /** Decides the driver and target from the options, without connecting. */
 export function resolveConnection(options: ConnectionOptions): Connection {
@@ -135,7 +137,12 @@ export async function openDatabase(options: ConnectionOptions): Promise<Database
   const connection = resolveConnection(options);
   const target = describeConnection(connection);
   // Without a connect timeout, a server that drops packets would hang start-up and requests forever.
-  const poolConfig = { max: options.poolMax ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS };
+  // keepAlive: TCP notices a dead peer on an idle pooled connection instead of keeping it forever.
+  const poolConfig = {
+    max: options.poolMax ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  };
 
   switch (connection.driver) {
     case "pglite": {

@@ -63,6 +63,7 @@ const commonErrors = {
   ),
   422: problem("Invalid parameters or body; `errors` lists each field."),
   429: problem("Too many requests; see `Retry-After`."),
+  503: problem("The database is not reachable just now; retry after `Retry-After` seconds."),
 };
 const bodyErrors = {
   400: problem("Malformed JSON."),
