@@ -258,6 +258,25 @@ const CONTROL_CHARS_EXCEPT_LINE_BREAKS = /(?![\t\n\r])\p{Cc}/u;
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
+/**
+ * An instant from a client, as UTC (the fraction kept as given). RFC 3339 allows offsets up to
+ * ±23:59 and the year 0; Postgres refuses offsets past ±15:59 and the year 0, and an instant
+ * outside the years 1 to 9999 would not read back as RFC 3339: refused here (422), not a 500.
+ */
+const instantInput = isoDateTime.transform((value, ctx) => {
+  const ms = Date.parse(value.replace(/\.\d+/, ""));
+  const utc = Number.isNaN(ms) ? "" : new Date(ms).toISOString();
+  if (!/^\d{4}-/.test(utc) || utc.startsWith("0000")) {
+    ctx.issues.push({
+      code: "custom",
+      message: "must fall in the years 1 to 9999 (UTC)",
+      input: value,
+    });
+    return z.NEVER;
+  }
+  return `${utc.slice(0, 19)}${/\.\d+/.exec(value)?.[0] ?? ""}Z`;
+});
+
 const tag = z
   .string()
   .trim()
@@ -282,7 +301,7 @@ const taskFields = {
         (s) => !CONTROL_CHARS_EXCEPT_LINE_BREAKS.test(s),
         "description cannot contain control characters other than tab and line breaks",
       ),
-  due_at: () => isoDateTime,
+  due_at: () => instantInput,
   tags: () =>
     z
       .array(tag)
