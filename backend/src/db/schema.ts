@@ -323,6 +323,8 @@ const serverOwned = {
 } as const;
 
 export const selectTaskSchema = createSelectSchema(tasks, {
+  // Any finite double, as clients may set it (drizzle-zod would declare ±2^47).
+  position: () => z.number(),
   completed_at: () => isoDateTime,
   due_at: () => isoDateTime,
   created_at: () => isoDateTime,
