@@ -64,6 +64,19 @@ export const me = createRoute({
       content: { "application/problem+json": { schema: Problem } },
       description: "No credentials, or bad ones.",
     },
+    // The API's middleware answers these on every route, this one included.
+    413: {
+      content: { "application/problem+json": { schema: Problem } },
+      description: "Body over 64 KB.",
+    },
+    415: {
+      content: { "application/problem+json": { schema: Problem } },
+      description: "The body is not `application/json`.",
+    },
+    429: {
+      content: { "application/problem+json": { schema: Problem } },
+      description: "Too many requests; see `Retry-After`.",
+    },
     503: {
       content: { "application/problem+json": { schema: Problem } },
       description: "The database is not reachable just now; retry after `Retry-After` seconds.",

@@ -55,21 +55,19 @@ const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
 });
 
-/** Errors any task route can answer. */
+/** Errors any task route can answer: the API refuses a body over 64 KB or not JSON on every route. */
 const commonErrors = {
   401: problem("No credentials, or bad ones."),
   403: problem(
     "`user_id` is someone else, or a cookie-authenticated change came from an untrusted origin.",
   ),
+  413: problem("Body over 64 KB."),
+  415: problem("The body is not `application/json`."),
   422: problem("Invalid parameters or body; `errors` lists each field."),
   429: problem("Too many requests; see `Retry-After`."),
   503: problem("The database is not reachable just now; retry after `Retry-After` seconds."),
 };
-const bodyErrors = {
-  400: problem("Malformed JSON."),
-  413: problem("Body over 64 KB."),
-  415: problem("The body is not `application/json`."),
-};
+const bodyErrors = { 400: problem("Malformed JSON.") };
 const notFound = { 404: problem("No such task for this user.") };
 const StaleTask = problemSchema.extend({ task: Task }).openapi("StaleTask");
 const stale = {
