@@ -82,12 +82,28 @@ const taskResponse = (description: string) => ({
   headers: z.object({ ETag: z.string().openapi({ description: "The task's version, quoted." }) }),
 });
 
+// Postgres text cannot hold NUL: a filter with one would fail the query (a 500), and no task has one.
+const hasNoNul = (s: string) => !s.includes("\u0000");
+
 export const listQuery = z.object({
   status: z.enum(STATUSES).default("all"),
-  q: z.string().trim().min(1).max(200).optional().openapi({
-    description: "Case-insensitive text to find in the title or description.",
-  }),
-  tag: z.string().trim().min(1).max(32).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine(hasNoNul, "cannot contain NUL characters")
+    .optional()
+    .openapi({
+      description: "Case-insensitive text to find in the title or description.",
+    }),
+  tag: z
+    .string()
+    .trim()
+    .min(1)
+    .max(32)
+    .refine(hasNoNul, "cannot contain NUL characters")
+    .optional(),
   priority: z.enum(taskPriority.enumValues).optional(),
   due: z.enum(DUE_FILTERS).optional().openapi({
     description:
