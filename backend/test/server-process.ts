@@ -18,6 +18,7 @@ export interface RunningServer extends SpawnedServer {
 }
 
 const children = new Set<ChildProcess>();
+const MAX_OUTPUT = 4 * 1024 * 1024;
 
 /** Spawns the server with exactly these variables (a developer's backend/.env cannot leak in). */
 export function spawnServer(vars: Record<string, string>): SpawnedServer {
@@ -37,13 +38,13 @@ export function spawnServer(vars: Record<string, string>): SpawnedServer {
     env,
   });
   children.add(child);
+  // The start of the output is kept (start-up line, first errors); a long run's request log is not.
   let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
+  const keep = (chunk: Buffer) => {
+    if (output.length < MAX_OUTPUT) output += chunk;
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
   const exited = new Promise<number | null>((resolve) =>
     child.on("exit", (code) => {
       children.delete(child);
