@@ -1,10 +1,33 @@
 // What a user types is shown as text, never run; and awkward text does not break the layout.
-import type { Page } from "@playwright/test";
-import { addTasks, expect, taskRow, test } from "./fixtures.ts";
+// Hostile titles, notes and tags (script and HTML, very long, right-to-left, bidi controls, emoji)
+// are checked on a desktop and a phone screen, with screenshots in Playwright's output folder.
+// The copies in docs/screenshots/ come from a one-off run that also writes them there:
+//   UPDATE_SCREENSHOTS=1 npm run test:e2e -- e2e/xss.spec.ts
+import { copyFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Locator, Page } from "@playwright/test";
+import { addTasks, expect, hydrated, taskRow, test } from "./fixtures.ts";
 
 const IMG = "<img src=x onerror=alert(1)>";
 const SCRIPT = "<script>alert(1)</script>";
 const SVG = '<svg onload="alert(2)"></svg>';
+const IFRAME = '"><iframe srcdoc="<script>parent.alert(3)</script>">';
+const JS_URL = "javascript:alert(4)";
+const ENTITIES = "&lt;b&gt;not bold&lt;/b&gt; &amp;amp; &#60;i&#62;";
+
+const RLO = "\u202E"; // RIGHT-TO-LEFT OVERRIDE: shows what follows backwards
+const LRI = "\u2066";
+const RLI = "\u2067";
+const FSI = "\u2068";
+const PDI = "\u2069";
+
+const DOCS_SCREENSHOTS = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
+/** The screenshots kept in docs/screenshots/; the others stay in the test's output folder. */
+const DOCS_COPIES = [
+  "hostile-text-1280x800",
+  "hostile-text-390x844",
+  "hostile-text-details-390x844",
+];
 
 /** Every dialog the page opens (alert, confirm, prompt), dismissed and remembered. */
 function recordDialogs(page: Page) {
@@ -16,30 +39,58 @@ function recordDialogs(page: Page) {
   return seen;
 }
 
-test("HTML in a title and in notes is shown as text and runs nothing", async ({
+/** What would give away an injected element even where the CSP stops it from running: a dialog,
+ * a console error (a CSP refusal is one), an uncaught error, or a request for `<img src=x>`. */
+function recordTrouble(page: Page) {
+  const trouble = recordDialogs(page);
+  page.on("console", (message) => {
+    if (message.type() === "error") trouble.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => trouble.push(`page error: ${error.message}`));
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.endsWith("/x") || url.protocol === "javascript:") {
+      trouble.push(`request: ${request.url()}`);
+    }
+  });
+  return trouble;
+}
+
+/** Elements that only an injection would put in the list or the dialog. */
+const INJECTED =
+  ":is(main, [role=dialog]) :is(img, iframe, frame, script, object, embed, [onload], [onerror], a[href^='javascript' i])";
+
+test("HTML in a title, notes and tags is shown as text and runs nothing", async ({
   page,
   account,
 }) => {
   void account;
   const dialogs = recordDialogs(page);
   await page.goto("/tasks");
-  await addTasks(page, [IMG, SVG]);
+  // Typed, as a person would: the new-task field and the Details dialog take the text as it is.
+  await addTasks(page, [IMG, SVG, IFRAME, JS_URL, ENTITIES]);
 
   const row = taskRow(page, IMG);
   await expect(row).toBeVisible();
   await expect(row.locator(".task-title")).toHaveText(IMG);
-  await expect(taskRow(page, SVG).locator(".task-title")).toHaveText(SVG);
+  for (const title of [SVG, IFRAME, JS_URL, ENTITIES]) {
+    await expect(taskRow(page, title).locator(".task-title")).toHaveText(title);
+  }
 
-  // The notes, set through the Details dialog.
+  // The notes and tags, set through the Details dialog.
   await row.getByRole("button", { name: "Details" }).click();
   const details = page.getByRole("dialog", { name: "Task details" });
-  await details.getByLabel("Notes").fill(`${SCRIPT} and ${IMG}`);
+  const notes = `${SCRIPT} and ${IMG}\n</textarea>${IFRAME}\n${ENTITIES}`;
+  await details.getByLabel("Notes").fill(notes);
+  await details.getByLabel("Tags").fill(`${SCRIPT}, &lt;b&gt;, <b>bold</b>`);
   const saved = page.waitForResponse(
     (r) => r.request().method() === "PATCH" && /\/api\/me\/tasks\/\d+$/.test(r.url()),
   );
   await details.getByRole("button", { name: "Save" }).click();
   expect((await saved).ok()).toBe(true);
   await expect(details).toBeHidden();
+  const tags = [`#${SCRIPT}`, "#&lt;b&gt;", "#<b>bold</b>"];
+  await expect(row.locator(".tag")).toHaveText(tags);
 
   const list = page.getByRole("region", { name: "Tasks" });
   const checkNothingRan = async () => {
@@ -47,6 +98,8 @@ test("HTML in a title and in notes is shown as text and runs nothing", async ({
     await expect(list.locator("svg[onload]")).toHaveCount(0);
     await expect(page.locator("img[src=x]")).toHaveCount(0);
     await expect(page.locator("main script")).toHaveCount(0);
+    await expect(page.locator(INJECTED)).toHaveCount(0);
+    expect(page.frames()).toHaveLength(1);
     expect(dialogs).toEqual([]);
   };
   await checkNothingRan();
@@ -56,18 +109,63 @@ test("HTML in a title and in notes is shown as text and runs nothing", async ({
   expect(html).not.toContain(IMG);
   expect(html).not.toContain(SCRIPT);
   expect(html).not.toContain(SVG);
+  expect(html).not.toContain("<iframe");
   expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+  // An entity typed by the user is escaped once more, so it shows as typed, not decoded.
+  expect(html).toContain("&amp;lt;b&amp;gt;not bold");
 
   await page.reload();
   await expect(row.locator(".task-title")).toHaveText(IMG);
+  await expect(taskRow(page, ENTITIES).locator(".task-title")).toHaveText(ENTITIES);
+  await expect(row.locator(".tag")).toHaveText(tags);
   await checkNothingRan();
   await row.getByRole("button", { name: "Details" }).click();
-  await expect(details.getByLabel("Notes")).toHaveValue(`${SCRIPT} and ${IMG}`);
+  await expect(details.getByLabel("Notes")).toHaveValue(notes);
   await expect(details.getByLabel("Title")).toHaveValue(IMG);
+  await expect(details.getByLabel("Tags")).toHaveValue(`${SCRIPT}, &lt;b&gt;, <b>bold</b>`);
   await expect(details.locator("img")).toHaveCount(0);
   await details.getByRole("button", { name: "Cancel" }).click();
   await checkNothingRan();
 });
+
+test("a right-to-left override typed into the search stays inside the quotes that echo it", async ({
+  page,
+  account,
+}) => {
+  void account;
+  await page.goto("/tasks");
+  await addTasks(page, ["Buy milk"]);
+  const search = page.getByRole("searchbox", { name: "Search tasks" });
+  await search.fill(`${RLO}evil`);
+  const message = page.getByRole("status").filter({ hasText: "No tasks match" });
+  await expect(message).toBeVisible();
+  // Unisolated, the override would also turn the closing quote around ("“”live").
+  const quotes = await closingCharacterIsLast(message.locator("strong"));
+  expect(quotes.closingLeft, JSON.stringify(quotes)).toBeGreaterThanOrEqual(quotes.othersRight);
+});
+
+/** Where the last visible character of an element is drawn, and the right edge of all the others. */
+function closingCharacterIsLast(element: Locator) {
+  return element.evaluate((root) => {
+    const boxes: DOMRect[] = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? "";
+      for (let i = 0; i < text.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const box = range.getBoundingClientRect();
+        if (box.width > 0) boxes.push(box); // bidi controls take no room
+      }
+    }
+    const closing = boxes.pop();
+    return {
+      closingLeft: closing?.left ?? Number.NaN,
+      othersRight: Math.max(...boxes.map((box) => box.right)),
+    };
+  });
+}
 
 test.describe("on a phone-sized screen", () => {
   test.use({ viewport: { width: 390, height: 844 } });
@@ -92,16 +190,7 @@ test.describe("on a phone-sized screen", () => {
       await expect(taskRow(page, title)).toBeVisible();
     }
 
-    const pageWidth = () =>
-      page.evaluate(() => ({
-        scroll: document.documentElement.scrollWidth,
-        body: document.body.scrollWidth,
-      }));
-    const noWiderThanScreen = async () => {
-      const width = await pageWidth();
-      expect(width.scroll, JSON.stringify(width)).toBeLessThanOrEqual(390);
-      expect(width.body, JSON.stringify(width)).toBeLessThanOrEqual(390);
-    };
+    const noWiderThanScreen = () => expectNoWiderThanScreen(page);
     await noWiderThanScreen();
     // Every row stays within the screen.
     for (const box of await page
@@ -127,3 +216,253 @@ test.describe("on a phone-sized screen", () => {
     await noWiderThanScreen();
   });
 });
+
+async function expectNoWiderThanScreen(page: Page) {
+  const width = await page.evaluate(() => ({
+    viewport: window.innerWidth,
+    scroll: document.documentElement.scrollWidth,
+    body: document.body.scrollWidth,
+  }));
+  expect(width.scroll, JSON.stringify(width)).toBeLessThanOrEqual(width.viewport);
+  expect(width.body, JSON.stringify(width)).toBeLessThanOrEqual(width.viewport);
+}
+
+// ---- Hostile text in bulk, on both screens ----
+
+interface NewTask {
+  title: string;
+  description?: string;
+  tags?: string[];
+}
+
+const LONG_TITLE = "Supercalifragilistic".repeat(10); // 200 characters, the most a title takes
+const LONG_NOTES = [
+  ...Array.from({ length: 100 }, (_, i) => `Line ${i + 1}: pack, label, weigh, ship.`),
+  "y".repeat(600),
+].join("\n");
+const MANY_TAGS = [
+  "t".repeat(32),
+  ...Array.from(
+    { length: 19 },
+    (_, i) => `tag-${String(i + 1).padStart(2, "0")}-${"ab".repeat(8)}`,
+  ),
+];
+const ZALGO =
+  "Z\u0351\u0352\u0357\u0316\u0317a\u035b\u0346\u0317\u0318l\u0350\u0351\u0319g\u0352\u0347o";
+
+/** In the order the list shows them (oldest first): right-to-left and script at the top, where
+ * the screenshots see them, the longest last. */
+const HOSTILE: NewTask[] = [
+  {
+    title: "اشترِ الحليب والخبز من المتجر قبل الساعة الخامسة!",
+    description: "ملاحظة: لا تنسَ الإيصال.\nשורה בעברית עם English ו-123.\nMixed: أحمد said “שלום”.",
+    tags: ["تسوق", "عاجل"],
+  },
+  { title: "לקנות חלב ולחם לפני שבת (חשוב!)", tags: ["בית", "קניות"] },
+  { title: "Call أحمد about the ميزانية 2024, then email שרה (today!)" },
+  {
+    title: `Invoice ${RLO}fdp.exe`,
+    description: `${RLO}override, never closed`,
+    tags: [`${RLO}gat`],
+  },
+  {
+    title: `Isolates: ${LRI}left${PDI} ${RLI}يمين${PDI} ${FSI}first strong${PDI}, and an open ${RLI}מפתח`,
+    tags: [`${RLI}وسم`],
+  },
+  {
+    title: `Emoji 👩‍👩‍👧‍👦 🏳️‍🌈 👍🏽 🇯🇵 and marks: e\u0301 n\u0303 क्षत्रिय กำลัง ${ZALGO}`,
+    description: "Zero\u200Bwidth\u200Cnon\u200Djoiner\u2060and 👩🏽‍💻 joined",
+    tags: ["👩‍💻", "🇺🇦", "e\u0301te\u0301"],
+  },
+  { title: "<script>alert('title')</script>", description: SCRIPT, tags: ["</script><b>x"] },
+  {
+    title: IMG,
+    description: `${IMG}\n</textarea>${SCRIPT}<textarea>\n${IFRAME}`,
+    tags: [IMG, SCRIPT],
+  },
+  { title: SVG, tags: ["<svg/onload=alert(10)>"] },
+  { title: IFRAME, tags: ['"><iframe srcdoc=alert(9)>'] },
+  { title: JS_URL, description: `<a href="${JS_URL}">click me</a>\n${JS_URL}`, tags: [JS_URL] },
+  {
+    title: ENTITIES,
+    description: "&lt;script&gt;alert(8)&lt;/script&gt; &nbsp;",
+    tags: ["&lt;b&gt;", "&amp;"],
+  },
+  {
+    // Template syntax (Angular, Vue, a JS template string) and markdown: the UI renders neither.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder is the payload
+    title: "{{constructor.constructor('alert(5)')()}} ${alert(6)} **bold** _em_ [x](javascript:1)",
+    description: "# Heading\n**bold** _em_ `code`\n- [link](javascript:alert(7))\n> quote",
+    tags: ["**bold**", "[x](javascript:1)"],
+  },
+  { title: LONG_TITLE, description: LONG_NOTES, tags: MANY_TAGS },
+];
+
+const SCREENS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+];
+
+for (const screen of SCREENS) {
+  const size = `${screen.width}x${screen.height}`;
+
+  test.describe(`hostile text at ${size}`, () => {
+    test.use({ viewport: screen });
+
+    test("is shown exactly as typed, runs nothing, and fits the screen", async ({
+      page,
+      account,
+      baseURL,
+      browser,
+    }) => {
+      void account;
+      // Made through the API, oldest first: fast, and the typing is tested above.
+      for (const task of HOSTILE) {
+        const response = await page.request.post("/api/me/tasks", {
+          data: task,
+          headers: { Origin: baseURL as string },
+        });
+        expect(response.status(), await response.text()).toBe(201);
+      }
+      await page.emulateMedia({ colorScheme: "light", reducedMotion: "reduce" });
+      const trouble = recordTrouble(page);
+      await page.goto("/tasks");
+      await hydrated(page.getByRole("textbox", { name: "New task" }));
+
+      await expectShownAsTyped(page);
+      await expectUserTextIsolated(page);
+      await expectFits(page);
+      await expect(page.locator(INJECTED)).toHaveCount(0);
+      await screenshot(page, `hostile-text-${size}`);
+
+      // The hostile notes, in the Details dialog: a textarea's value, never markup.
+      const details = page.getByRole("dialog", { name: "Task details" });
+      for (const task of HOSTILE.filter((t) => t.description)) {
+        await taskRow(page, task.title).getByRole("button", { name: "Details" }).click();
+        await expect(details.getByLabel("Title")).toHaveValue(task.title);
+        await expect(details.getByLabel("Notes")).toHaveValue(task.description as string);
+        await expect(details.getByLabel("Tags")).toHaveValue((task.tags ?? []).join(", "));
+        await expect(page.locator(INJECTED)).toHaveCount(0);
+        await expectDialogUsable(page);
+        // The dialog is fixed to the screen: a screenshot of the screen, not of the whole page.
+        if (task.title === IMG) await screenshot(page, `hostile-text-details-${size}`, false);
+        if (task.title === LONG_TITLE) {
+          await screenshot(page, `hostile-text-details-long-${size}`, false);
+        }
+        await details.getByRole("button", { name: "Cancel" }).click();
+        await expect(details).toBeHidden();
+      }
+      // Saving an untouched dialog with the longest text works (and sends nothing).
+      await taskRow(page, LONG_TITLE).getByRole("button", { name: "Details" }).click();
+      await details.getByRole("button", { name: "Save" }).click();
+      await expect(details).toBeHidden();
+
+      // Reloaded, the list is the server-rendered HTML, then hydrated: the same, and no mismatch.
+      await page.reload();
+      await hydrated(page.getByRole("textbox", { name: "New task" }));
+      await expectShownAsTyped(page);
+      await expectFits(page);
+      await expect(page.locator(INJECTED)).toHaveCount(0);
+      expect(page.frames()).toHaveLength(1);
+
+      // The server-rendered HTML alone, read by a browser with JavaScript off.
+      const html = await (await page.request.get("/tasks")).text();
+      for (const raw of ["<script>alert", "<img src=x", "<svg onload", "<iframe", "</textarea>"]) {
+        expect(html).not.toContain(raw);
+      }
+      const noScript = await browser.newContext({
+        baseURL: baseURL as string,
+        viewport: screen,
+        javaScriptEnabled: false,
+        storageState: await page.context().storageState(),
+      });
+      const plain = await noScript.newPage();
+      await plain.goto("/tasks");
+      await expectShownAsTyped(plain);
+      await expectFits(plain);
+      await expect(plain.locator(INJECTED)).toHaveCount(0);
+      await noScript.close();
+
+      expect(trouble).toEqual([]);
+    });
+  });
+}
+
+/** Every title and tag in the list, character for character (textContent: nothing normalised). */
+async function expectShownAsTyped(page: Page) {
+  const rows = page.locator("li.task");
+  await expect(rows).toHaveCount(HOSTILE.length);
+  const shown = await rows.evaluateAll((items) =>
+    items.map((item) => ({
+      title: item.querySelector(".task-title")?.textContent,
+      tags: [...item.querySelectorAll(".tag")].map((tag) => tag.textContent),
+    })),
+  );
+  const expected = HOSTILE.map((task) => ({
+    title: task.title,
+    tags: (task.tags ?? []).map((tag) => `#${tag}`),
+  }));
+  expect(shown).toEqual(expected);
+}
+
+/** Text a user wrote cannot turn the text around it: every title and tag is bidi-isolated
+ * (dir="auto", <bdi> or unicode-bidi: isolate/plaintext), so an override ends where it does. */
+async function expectUserTextIsolated(page: Page) {
+  const unisolated = await page.locator("li.task").evaluateAll((items) => {
+    const isolated = (element: Element | null) =>
+      !!element &&
+      ["isolate", "plaintext", "isolate-override"].includes(getComputedStyle(element).unicodeBidi);
+    return items.flatMap((item) => {
+      const title = item.querySelector(".task-title");
+      const tags = [...item.querySelectorAll(".tag")].map((tag) => tag.querySelector("bdi, [dir]"));
+      return [title, ...tags]
+        .filter((element) => !isolated(element))
+        .map(
+          (element) => `${item.id}: ${element?.outerHTML ?? "a tag's text is not in an element"}`,
+        );
+    });
+  });
+  expect(unisolated).toEqual([]);
+  // Right-to-left titles read right to left, left-to-right ones left to right.
+  const direction = (title: string) =>
+    taskRow(page, title)
+      .locator(".task-title")
+      .evaluate((element) => getComputedStyle(element).direction);
+  expect(await direction(HOSTILE[0]?.title as string)).toBe("rtl");
+  expect(await direction("לקנות חלב ולחם לפני שבת (חשוב!)")).toBe("rtl");
+  expect(await direction("Call أحمد about the ميزانية 2024, then email שרה (today!)")).toBe("ltr");
+  expect(await direction(`Invoice ${RLO}fdp.exe`)).toBe("ltr");
+}
+
+/** No sideways scrolling: the page and every row, title and tag stay within the screen. */
+async function expectFits(page: Page) {
+  await expectNoWiderThanScreen(page);
+  const outside = await page
+    .locator("li.task, li.task .task-title, li.task .tag")
+    .evaluateAll((elements) =>
+      elements
+        .map((element) => ({ element, box: element.getBoundingClientRect() }))
+        .filter(({ box }) => box.left < 0 || box.right > window.innerWidth)
+        .map(({ element, box }) => `${element.className} ${box.left}–${box.right}`),
+    );
+  expect(outside).toEqual([]);
+}
+
+/** The Details dialog is inside the screen, and Save and Cancel can be seen without scrolling. */
+async function expectDialogUsable(page: Page) {
+  const details = page.getByRole("dialog", { name: "Task details" });
+  await expect(details).toBeInViewport({ ratio: 1 });
+  await expect(details.getByRole("button", { name: "Save" })).toBeInViewport({ ratio: 1 });
+  await expect(details.getByRole("button", { name: "Cancel" })).toBeInViewport({ ratio: 1 });
+  await expectNoWiderThanScreen(page);
+}
+
+/** A screenshot (of the whole page, or of the screen) into the test's output folder; with
+ * UPDATE_SCREENSHOTS=1, also copied into docs/screenshots (see the top of this file). */
+async function screenshot(page: Page, name: string, fullPage = true) {
+  const path = test.info().outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage, animations: "disabled", caret: "hide" });
+  if (process.env.UPDATE_SCREENSHOTS === "1" && DOCS_COPIES.includes(name)) {
+    copyFileSync(path, `${DOCS_SCREENSHOTS}${name}.png`);
+  }
+}

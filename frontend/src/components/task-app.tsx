@@ -421,10 +421,15 @@ function EmptyState({
   total: number;
   onClearSearch: () => void;
 }) {
-  let title: string;
+  let title: React.ReactNode;
   let hint: React.ReactNode;
   if (query) {
-    title = `No tasks match “${query}”`;
+    // <bdi>: a right-to-left search (or one holding a bidi override) cannot move the quotes.
+    title = (
+      <>
+        No tasks match “<bdi>{query}</bdi>”
+      </>
+    );
     hint = (
       <button type="button" className="btn btn-small" onClick={onClearSearch}>
         Clear search

@@ -113,12 +113,15 @@ export function TaskDetails({
               value={draft.title}
               onChange={set("title")}
               maxLength={200}
+              // Right-to-left text is laid out right to left in the fields, as in the list.
+              dir="auto"
             />
             <div className="field">
               <label htmlFor={`${id}-description`}>Notes</label>
               <textarea
                 id={`${id}-description`}
                 className="textarea"
+                dir="auto"
                 value={draft.description}
                 onChange={set("description")}
                 maxLength={5000}
@@ -163,6 +166,7 @@ export function TaskDetails({
               error={errors.tags}
               value={draft.tags}
               onChange={set("tags")}
+              dir="auto"
               placeholder="home, errands"
             />
             <div className="dialog-actions">

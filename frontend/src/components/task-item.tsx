@@ -101,6 +101,7 @@ export const TaskItem = memo(function TaskItem({
           <input
             className="edit"
             aria-label="Edit task title"
+            dir="auto"
             defaultValue={task.title}
             maxLength={200}
             // biome-ignore lint/a11y/noAutofocus: editing starts on purpose, by double-click or Enter
@@ -125,10 +126,13 @@ export const TaskItem = memo(function TaskItem({
             }}
           />
         )}
-        {/* Kept while editing (hidden) because the checkbox and the row are labelled by it. */}
+        {/* Kept while editing (hidden) because the checkbox and the row are labelled by it.
+            dir="auto": a right-to-left title reads right to left, and its bidi controls (an
+            override, say) end with it instead of turning the text around it. */}
         {/* biome-ignore lint/a11y/noStaticElementInteractions: double-click is TodoMVC's shortcut; Enter and the e key do the same */}
         <span
           id={titleId}
+          dir="auto"
           className={editing ? "visually-hidden" : "task-title"}
           onDoubleClick={() => !saving && onStartEdit(task)}
         >
@@ -154,7 +158,7 @@ export const TaskItem = memo(function TaskItem({
           )}
           {task.tags.map((tag) => (
             <span key={tag} className="tag">
-              #{tag}
+              #<bdi>{tag}</bdi>
             </span>
           ))}
         </div>
