@@ -277,6 +277,7 @@ type Mutation = fc.Arbitrary<{ draft: Draft; why: string }>;
 
 class RequestFactory {
   private readonly cache = new Map<string, unknown>();
+  private keys = 0;
 
   constructor(
     private readonly doc: OpenApiDocument,
@@ -353,10 +354,10 @@ class RequestFactory {
       case "tz":
         return fc.constantFrom(...TIME_ZONES);
       case "idempotency-key":
-        return fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 200 }).map((s) => {
-          const trimmed = s.trim();
-          return trimmed ? trimmed : "k";
-        });
+        // A fresh key each time (a short random one would come back with another body: 422).
+        return fc
+          .string({ unit: "grapheme-ascii", minLength: 1, maxLength: 200 })
+          .map((s) => `${++this.keys}:${s}`.trim().slice(0, 200));
     }
     const schema = p.schema ?? {};
     return this.cached(`param:${op.id}:${p.in}:${p.name}`, () =>
