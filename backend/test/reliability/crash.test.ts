@@ -7,7 +7,7 @@
 // read back and every task must be in one of those states; the cut writes are then resolved to
 // what the database shows, so later writes build on known ground.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, expect, it } from "vitest";
@@ -119,6 +119,7 @@ it(
       bulksAcknowledged: 0,
       bulksCut: 0,
       reopens: 0,
+      staleLocksTakenOver: 0,
     };
     const lost: string[] = [];
     const halfApplied: string[] = [];
@@ -341,6 +342,8 @@ it(
       stopping = true;
       await stopServer(server, "SIGKILL");
       figures.kills++;
+      if (env.DATA_DIR && existsSync(join(env.DATA_DIR, "pglite.lock")))
+        figures.staleLocksTakenOver++;
       await Promise.all(clients);
       stopping = false;
 
@@ -361,5 +364,5 @@ it(
     recordFigures("crash", { ...figures, lost: 0, halfAppliedBulks: 0, seconds });
     console.log(`crash (${databaseKind}): ${JSON.stringify({ ...figures, seconds })}`);
   },
-  size(40_000, 900_000),
+  size(90_000, 900_000),
 );

@@ -190,5 +190,5 @@ it(
     recordFigures("shutdown", { ...figures, rounds: ROUNDS });
     console.log(`shutdown (${databaseKind}): ${JSON.stringify(figures)}`);
   },
-  size(60_000, 180_000),
+  size(90_000, 180_000),
 );
