@@ -1,7 +1,7 @@
 // Entry point: read the configuration, open and migrate the database, serve, shut down cleanly.
 // Start-up is on the clock (issue 6: ready within 1 s): the database opens (PGlite compiles its
 // WASM off the main thread) while the app's modules load, so app.ts is imported, not at the top.
-import type { Server as HttpServer } from "node:http";
+import type { Server as HttpServer, ServerResponse } from "node:http";
 import { serve } from "@hono/node-server";
 import { resolveAuthSecret } from "./auth/secret.ts";
 import { type Database, describeConnection, openDatabase, resolveConnection } from "./db/client.ts";
@@ -84,6 +84,11 @@ try {
     // its response for the keep-alive timeout (5 s), so each is ended as soon as it goes idle too.
     // (serve() without TLS or HTTP/2 options makes a plain http.Server.)
     setInterval(() => (server as HttpServer).closeIdleConnections(), 100).unref();
+    // And a client that keeps its connection always busy is told to let go: every response
+    // from now on ends its connection.
+    server.on("request", (_, response: ServerResponse) =>
+      response.setHeader("Connection", "close"),
+    );
   };
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
