@@ -1,7 +1,11 @@
 // The real entry point as a child process (`node --import tsx src/server.ts`), as `npm start` runs
 // it: real HTTP, real signals, real crashes. Tests that need a server to die use this.
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { BACKEND_DIR } from "../src/env.ts";
+import { createEmptyDatabase, postgres } from "./helpers.ts";
 
 export interface SpawnedServer {
   child: ChildProcess;
@@ -88,4 +92,22 @@ export async function stopServer(
 /** Kills every server this module spawned that is still running (for afterEach/afterAll). */
 export function killServers(): void {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+/**
+ * A database of its own for a spawned server, as the run goes: a new PGlite data directory, or a
+ * new database on this run's Postgres server. Answers the server's variables and how to drop it.
+ */
+export async function serverDatabase(
+  label: string,
+): Promise<{ vars: Record<string, string>; drop: () => Promise<void> }> {
+  if (postgres) {
+    const database = await createEmptyDatabase();
+    return { vars: { DATABASE_URL: database.url }, drop: database.drop };
+  }
+  const dir = mkdtempSync(join(tmpdir(), `todo-${label}-`));
+  return {
+    vars: { DATA_DIR: dir },
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -3,6 +3,7 @@
 // the proxy forwards them to the TCP server and back. It lets the Neon driver run, for real,
 // against the test Postgres server.
 import { type AddressInfo, connect } from "node:net";
+import { neonConfig } from "@neondatabase/serverless";
 import { WebSocketServer } from "ws";
 
 export type ProxyState = "up" | "drop" | "blackhole";
@@ -63,4 +64,18 @@ export async function startWsProxy(): Promise<WsProxy> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Sends the Neon driver's connections through `proxy`; answers how to undo it. */
+export function routeNeonThrough(proxy: WsProxy): () => void {
+  const saved = {
+    wsProxy: neonConfig.wsProxy,
+    useSecureWebSocket: neonConfig.useSecureWebSocket,
+    pipelineConnect: neonConfig.pipelineConnect,
+  };
+  neonConfig.wsProxy = (host, port) => `127.0.0.1:${proxy.port}/v2?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  // Neon pipelines the password message with the start-up; the test server uses trust auth.
+  neonConfig.pipelineConnect = false;
+  return () => Object.assign(neonConfig, saved);
 }

@@ -1,11 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { neonConfig } from "@neondatabase/serverless";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEmptyDatabase, createUser, postgres } from "../../test/helpers.ts";
-import { startWsProxy, type WsProxy } from "../../test/ws-proxy.ts";
+import { routeNeonThrough, startWsProxy, type WsProxy } from "../../test/ws-proxy.ts";
 import { BACKEND_DIR, ConfigError } from "../env.ts";
 import {
   type ConnectionOptions,
@@ -249,21 +248,14 @@ describe.skipIf(!postgres)("Postgres server (node-postgres pool)", () => {
 
 describe.skipIf(!postgres)("Neon serverless driver, through a local WebSocket proxy", () => {
   let proxy: WsProxy;
-  const saved = {
-    wsProxy: neonConfig.wsProxy,
-    useSecureWebSocket: neonConfig.useSecureWebSocket,
-    pipelineConnect: neonConfig.pipelineConnect,
-  };
+  let restore = () => {};
 
   beforeAll(async () => {
     proxy = await startWsProxy();
-    neonConfig.wsProxy = (host, port) => `127.0.0.1:${proxy.port}/v2?address=${host}:${port}`;
-    neonConfig.useSecureWebSocket = false;
-    // Neon pipelines the password message with the start-up; the test server uses trust auth.
-    neonConfig.pipelineConnect = false;
+    restore = routeNeonThrough(proxy);
   });
   afterAll(async () => {
-    Object.assign(neonConfig, saved);
+    restore();
     await proxy.close();
   });
 

@@ -7,13 +7,18 @@
 // read back and every task must be in one of those states; the cut writes are then resolved to
 // what the database shows, so later writes build on known ground.
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, expect, it } from "vitest";
 import { Browser } from "../browser.ts";
-import { createEmptyDatabase, databaseKind, postgres, uniqueEmail } from "../helpers.ts";
-import { killServers, type RunningServer, startServer, stopServer } from "../server-process.ts";
+import { databaseKind, uniqueEmail } from "../helpers.ts";
+import {
+  killServers,
+  type RunningServer,
+  serverDatabase,
+  startServer,
+  stopServer,
+} from "../server-process.ts";
 import { recordFigures, size } from "./suite.ts";
 
 const KILLS = size(3, 25);
@@ -52,16 +57,11 @@ afterAll(async () => {
   for (const cleanup of cleanups) await cleanup();
 });
 
-/** The run's database: a PGlite data directory, or a new database on this run's Postgres. */
-async function serverDatabase(): Promise<Record<string, string>> {
-  if (postgres) {
-    const database = await createEmptyDatabase();
-    cleanups.push(database.drop);
-    return { DATABASE_URL: database.url };
-  }
-  const dir = mkdtempSync(join(tmpdir(), "todo-crash-"));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return { DATA_DIR: dir };
+/** The run's database (see serverDatabase), dropped at the end. */
+async function runDatabase(): Promise<Record<string, string>> {
+  const { vars, drop } = await serverDatabase("crash");
+  cleanups.push(drop);
+  return vars;
 }
 
 /** The server's variables: a fixed secret and issuer, so sessions and tokens survive restarts. */
@@ -90,7 +90,7 @@ it(
   `keeps every acknowledged write and no half bulk across ${KILLS} SIGKILLs (${databaseKind})`,
   async () => {
     const started = performance.now();
-    const env = serverEnv(await serverDatabase());
+    const env = serverEnv(await runDatabase());
     let server: RunningServer = await startServer(env);
 
     // One sign-up: the session cookie outlives every restart, and fetches a token after each one.

@@ -1,9 +1,3 @@
-// Database faults under load (issue 7, part 5). The database goes away while clients write: every
-// request must end quickly, either done (201) or refused with 503 problem+json and Retry-After;
-// /readyz must say 503; when the database is back, the API must recover by itself within seconds,
-// and no acknowledged write may be lost. Two paths: node-postgres against a Postgres server that
-// stops (cleanly, then as a crash), and the Neon driver whose WebSocket connections drop.
-import { neonConfig } from "@neondatabase/serverless";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.ts";
@@ -11,7 +5,7 @@ import { migrate } from "../../src/db/migrate.ts";
 import { Browser } from "../browser.ts";
 import { postgres, startTestServer, testConfig, uniqueEmail } from "../helpers.ts";
 import { killServers, startServer, stopServer } from "../server-process.ts";
-import { startWsProxy, type WsProxy } from "../ws-proxy.ts";
+import { routeNeonThrough, startWsProxy, type WsProxy } from "../ws-proxy.ts";
 import { type PrivatePostgres, postgresBinDir, startPrivatePostgres } from "./private-postgres.ts";
 import { FULL, recordFigures, size } from "./suite.ts";
 
@@ -271,19 +265,13 @@ describe.skipIf(!postgres || !postgresBinDir())("database faults under load", ()
 
   describe("Neon serverless driver through its WebSocket proxy", () => {
     let proxy: WsProxy;
-    const saved = {
-      wsProxy: neonConfig.wsProxy,
-      useSecureWebSocket: neonConfig.useSecureWebSocket,
-      pipelineConnect: neonConfig.pipelineConnect,
-    };
+    let restore = () => {};
     beforeAll(async () => {
       proxy = await startWsProxy();
-      neonConfig.wsProxy = (host, port) => `127.0.0.1:${proxy.port}/v2?address=${host}:${port}`;
-      neonConfig.useSecureWebSocket = false;
-      neonConfig.pipelineConnect = false;
+      restore = routeNeonThrough(proxy);
     });
     afterAll(async () => {
-      Object.assign(neonConfig, saved);
+      restore();
       await proxy?.close();
     });
 

@@ -3,14 +3,11 @@
 // connection, or a 5xx), never hangs; the process exits 0 within the 10 s grace period; and the
 // database reopens clean.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, afterEach, expect, it } from "vitest";
 import { Browser } from "../browser.ts";
-import { createEmptyDatabase, databaseKind, postgres, uniqueEmail } from "../helpers.ts";
-import { killServers, type RunningServer, startServer } from "../server-process.ts";
+import { databaseKind, uniqueEmail } from "../helpers.ts";
+import { killServers, type RunningServer, serverDatabase, startServer } from "../server-process.ts";
 import { recordFigures, size } from "./suite.ts";
 
 const IN_FLIGHT = 100;
@@ -26,16 +23,11 @@ afterAll(async () => {
   for (const cleanup of cleanups) await cleanup();
 });
 
-/** The run's database: a PGlite data directory, or a new database on this run's Postgres. */
-async function serverDatabase(): Promise<Record<string, string>> {
-  if (postgres) {
-    const database = await createEmptyDatabase();
-    cleanups.push(database.drop);
-    return { DATABASE_URL: database.url };
-  }
-  const dir = mkdtempSync(join(tmpdir(), "todo-shutdown-"));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return { DATA_DIR: dir };
+/** The run's database (see serverDatabase), dropped at the end. */
+async function runDatabase(): Promise<Record<string, string>> {
+  const { vars, drop } = await serverDatabase("shutdown");
+  cleanups.push(drop);
+  return vars;
 }
 
 type Outcome =
@@ -47,7 +39,7 @@ it(
   `SIGTERM during ${IN_FLIGHT} in-flight writes: each completes or is refused, the process exits within 10 s, the database reopens clean (${databaseKind})`,
   async () => {
     const env = {
-      ...(await serverDatabase()),
+      ...(await runDatabase()),
       // A fixed secret and issuer, so the session and its tokens survive the restarts.
       BETTER_AUTH_SECRET: "reliability-suite-secret-of-at-least-32-characters",
       BETTER_AUTH_URL: "http://localhost:8000",

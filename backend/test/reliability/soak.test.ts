@@ -5,14 +5,17 @@
 // "Stable" is decided by thirds of the measured period (after the warm-up): the last third's p99
 // may be at most 1.5x the first third's plus 2 ms, and the server's RSS at the end at most 10%
 // above its RSS when the warm-up ended.
-import { readFileSync, rmSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, expect, it } from "vitest";
 import { Browser } from "../browser.ts";
-import { createEmptyDatabase, databaseKind, postgres, uniqueEmail } from "../helpers.ts";
-import { killServers, type RunningServer, startServer, stopServer } from "../server-process.ts";
+import { databaseKind, uniqueEmail } from "../helpers.ts";
+import {
+  killServers,
+  type RunningServer,
+  serverDatabase,
+  startServer,
+  stopServer,
+} from "../server-process.ts";
 import { FULL, recordFigures, size } from "./suite.ts";
 
 const SECONDS = 1000;
@@ -194,11 +197,10 @@ async function fixedRate(server: RunningServer, users: User[], rps: number, ms: 
 it(
   `soak on ${databaseKind}: mixed traffic at half the maximum rate, zero errors, steady p99 and memory`,
   async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "todo-soak-"));
-    const empty = postgres ? await createEmptyDatabase() : undefined;
+    const database = await serverDatabase("soak");
     try {
       const server = await startServer({
-        ...(empty ? { DATABASE_URL: empty.url } : { DATA_DIR: dataDir }),
+        ...database.vars,
         BETTER_AUTH_SECRET: "soak-test-secret-that-is-at-least-32-chars",
         // The clients send far more than people would: the per-user limits are not under test.
         RATE_LIMIT_ENABLED: "false",
@@ -280,8 +282,7 @@ it(
       recordFigures("soak", figures);
       expect(await stopServer(server)).toBe(0);
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-      await empty?.drop();
+      await database.drop();
     }
   },
   SOAK_MS + WARM_UP_MS + 120 * SECONDS,
