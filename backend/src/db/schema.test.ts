@@ -319,7 +319,7 @@ describe("Zod schemas derived from the tables", () => {
       description: "Line one\nLine two\twith a tab",
       is_completed: false,
       priority: "high",
-      due_at: "2026-12-01T09:00:00+01:00",
+      due_at: "2026-12-01T08:00:00Z", // as UTC: Postgres refuses some RFC 3339 offsets
       tags: ["work", "q4"],
       position: 1.5,
     });
