@@ -20,7 +20,7 @@ import pg from "pg";
 import { createJwtVerifier, InvalidTokenError } from "../../backend/src/auth/jwt.ts";
 import { statementName } from "../../backend/src/db/prepared.ts";
 import { createCursorCodec } from "../../backend/src/lib/cursor.ts";
-import { toIsoUtc } from "../../backend/src/lib/timestamps.ts";
+import { INSTANT_RANGE, instantToUtc, toIsoUtc } from "../../backend/src/lib/timestamps.ts";
 
 const need = (name: string, value = process.env[name]) => {
   if (!value) throw new Error(`Set ${name}.`);
@@ -194,13 +194,19 @@ function newTask(body: unknown): { input: Record<string, unknown> } | { issues: 
     if (PRIORITIES.includes(body.priority as string)) input.priority = body.priority;
     else issues.push({ path: "priority", message: oneOf(PRIORITIES) });
   }
-  if (has("due_at"))
-    input.due_at =
+  if (has("due_at")) {
+    const before = issues.length;
+    const given =
       body.due_at === null
         ? null
         : str(issues, "due_at", body.due_at, false, [
             [(s) => ISO_DATETIME.test(s), "Invalid ISO datetime"],
           ]);
+    // Stored as UTC, as ours does (schema.ts); an instant out of range is a 422 there too.
+    const utc = typeof given === "string" && issues.length === before ? instantToUtc(given) : given;
+    if (utc === undefined) issues.push({ path: "due_at", message: INSTANT_RANGE });
+    else input.due_at = utc;
+  }
   if (has("tags")) {
     const tags = body.tags;
     if (!Array.isArray(tags)) issues.push({ path: "tags", message: expected("array", tags) });
@@ -300,7 +306,7 @@ async function listTasks(userId: string, query: URLSearchParams): Promise<Reply>
     ...(priority ? { priority } : {}),
     tz,
   };
-  const binding = JSON.stringify([sort, filters]);
+  const binding = JSON.stringify([userId, sort, filters]);
   let after: Position | undefined;
   if (cursor) {
     after = cursors.decode(cursor as string, binding) as Position | undefined;

@@ -18,7 +18,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createInsertSchema, createSelectSchema } from "drizzle-zod";
-import { toIsoUtc } from "../lib/timestamps.ts";
+import { INSTANT_RANGE, instantToUtc, toIsoUtc } from "../lib/timestamps.ts";
 
 /**
  * A `timestamptz` read as an ISO 8601 UTC string ("2026-11-24T10:00:00.123456Z").
@@ -258,23 +258,14 @@ const CONTROL_CHARS_EXCEPT_LINE_BREAKS = /(?![\t\n\r])\p{Cc}/u;
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
-/**
- * An instant from a client, as UTC (the fraction kept as given). RFC 3339 allows offsets up to
- * ±23:59 and the year 0; Postgres refuses offsets past ±15:59 and the year 0, and an instant
- * outside the years 1 to 9999 would not read back as RFC 3339: refused here (422), not a 500.
- */
+/** An instant from a client, stored as UTC (see instantToUtc); refused (422) out of range. */
 const instantInput = isoDateTime.transform((value, ctx) => {
-  const ms = Date.parse(value.replace(/\.\d+/, ""));
-  const utc = Number.isNaN(ms) ? "" : new Date(ms).toISOString();
-  if (!/^\d{4}-/.test(utc) || utc.startsWith("0000")) {
-    ctx.issues.push({
-      code: "custom",
-      message: "must fall in the years 1 to 9999 (UTC)",
-      input: value,
-    });
+  const utc = instantToUtc(value);
+  if (utc === undefined) {
+    ctx.issues.push({ code: "custom", message: INSTANT_RANGE, input: value });
     return z.NEVER;
   }
-  return `${utc.slice(0, 19)}${/\.\d+/.exec(value)?.[0] ?? ""}Z`;
+  return utc;
 });
 
 const tag = z

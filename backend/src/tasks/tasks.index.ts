@@ -66,8 +66,9 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
   return router
     .openapi(routes.list, async (c) => {
       const { cursor, sort, limit, ...filters } = c.req.valid("query");
-      // A cursor is valid only for the query that produced it.
-      const query = JSON.stringify([sort, filters]);
+      // A cursor is valid only for the query that produced it, and for the same user.
+      const userId = c.get("user").id;
+      const query = JSON.stringify([userId, sort, filters]);
       let after: service.Position | undefined;
       if (cursor) {
         after = cursors.decode(cursor, query) as service.Position | undefined;
@@ -76,7 +77,7 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
             detail: "The cursor is damaged, or was made for another query.",
           });
       }
-      const page = await service.listTasks(db, c.get("user").id, { filters, sort, limit, after });
+      const page = await service.listTasks(db, userId, { filters, sort, limit, after });
       return c.json(
         { items: page.items, next_cursor: page.next ? cursors.encode(page.next, query) : null },
         200,

@@ -928,6 +928,15 @@ describe(`validation (${databaseKind})`, () => {
       await user.call("GET", `${TASKS}?limit=1&sort=title&cursor=${cursor}`),
       400,
     );
+    // And to its user: someone else's cursor, same query, is refused too (found by the model
+    // test: it used to page the caller's own tasks from the other user's position).
+    const other = await newUser();
+    await other.create({ title: "other's" });
+    await expectProblem(await other.call("GET", `${TASKS}?limit=1&cursor=${cursor}`), 400);
+    // It carries the position only: neither the query nor whose it is can be read from it.
+    const carried = Buffer.from(cursor.split(".")[0] ?? "", "base64url").toString();
+    expect(carried).not.toContain(user.id);
+    expect(carried).not.toContain("created");
   });
 
   it.each(["abc", "0", "-1", "1.5", "99999999999"])(
