@@ -143,7 +143,10 @@ function typesOf(schema: JsonSchema): string[] {
 
 // ---- Strings ----
 
-/** Code points a valid string is made of: no control characters, which the API refuses in text. */
+/**
+ * Pieces a valid string is made of, most one code point, some a sequence (a flag, a skin tone): no
+ * control characters, which the API refuses in text.
+ */
 const textCodePoint: fc.Arbitrary<string> = fc.oneof(
   { weight: 10, arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }) },
   { weight: 2, arbitrary: fc.constantFrom(" ", "é", "ß", "Ω", "ж", "中", "字", "ー", "ä") },
@@ -180,12 +183,13 @@ export function textOfLength(min: number, max: number): fc.Arbitrary<string> {
       if (points.length > 0 && WHITESPACE.test(points[0] ?? "")) points[0] = "x";
       const last = points.length - 1;
       if (last > 0 && WHITESPACE.test(points[last] ?? "")) points[last] = "y";
-      // Within `max` UTF-16 units too: the server counts those (see UTF16_NOTE).
-      let units = points.reduce((sum, p) => sum + p.length, 0);
-      for (let i = last; i >= 0 && units > max; i--) {
-        const p = points[i] ?? "";
-        if (p.length > 1) {
-          units -= p.length - 1;
+      // Some pieces are several code points (a flag, a skin tone): trade them for one until the
+      // string is within `max` code points.
+      let count = codePoints(points.join(""));
+      for (let i = last; i >= 0 && count > max; i--) {
+        const size = codePoints(points[i] ?? "");
+        if (size > 1) {
+          count -= size - 1;
           points[i] = "z";
         }
       }
@@ -194,12 +198,6 @@ export function textOfLength(min: number, max: number): fc.Arbitrary<string> {
   );
 }
 
-/**
- * UTF16_NOTE: JSON Schema counts a string's length in code points; the API's Zod schemas count
- * UTF-16 units (so 20 emoji are 40 "characters" to the server, 20 to the document). A finding,
- * reported rather than fixed here: valid strings stay within both counts, invalid ones go past
- * both, so neither reading is relied on.
- */
 /** Code-point length, as JSON Schema's minLength/maxLength count. */
 export const codePoints = (s: string) => [...s].length;
 
