@@ -96,6 +96,8 @@ function pin(pid: number, core: number | string): boolean {
 const postgresPids = () =>
   execFileSync("pgrep", ["-x", "postgres"], { encoding: "utf8" }).split("\n").filter(Boolean);
 
+const START_TIMEOUT_MS = 60_000;
+
 async function start(
   name: string,
   port: number,
@@ -115,7 +117,10 @@ async function start(
     stderr += chunk;
   });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  // A first start on a new PGlite directory runs initdb on one core: seconds, more on a busy CI
+  // machine. A server that never answers is killed, so nothing is left running on its data.
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited:\n${stderr}`);
     const ok = await fetch(`${base}/healthz`).then(
       (r) => r.ok,
@@ -124,7 +129,8 @@ async function start(
     if (ok) return { name, base, process: child };
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`${name} did not start:\n${stderr}`);
+  child.kill("SIGKILL");
+  throw new Error(`${name} did not start in ${START_TIMEOUT_MS / 1000} s:\n${stderr}`);
 }
 
 async function stop(system: System) {
@@ -369,12 +375,16 @@ async function coldStarts(launch: () => Promise<System>, token: string): Promise
   for (let i = 0; i < (smoke ? 1 : 3); i++) {
     const began = performance.now();
     const system = await launch();
-    for (;;) {
+    for (let tries = 0; ; tries++) {
       const response = await fetch(`${system.base}/api/me/tasks?limit=50`, {
         headers: { Authorization: `Bearer ${token}` },
       });
       await response.arrayBuffer();
       if (response.status === 200) break;
+      if (tries > 1000) {
+        await stop(system);
+        throw new Error(`${system.name}: no authenticated 200 after start (${response.status})`);
+      }
       await new Promise((r) => setTimeout(r, 10));
     }
     times.push(performance.now() - began);
@@ -650,7 +660,7 @@ try {
     }
     (stats["ours-pglite"] as SystemStats).coldStartMs = await coldStarts(launch, token);
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 } finally {
   unpinPostgres();
