@@ -1,7 +1,10 @@
 // The real entry point, as `npm start` runs it: a separate process, real HTTP, real signals.
+import { once } from "node:events";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { postgres } from "../test/helpers.ts";
 import {
@@ -42,6 +45,27 @@ describe("the server on the embedded database", () => {
     expect(await stop(server, "SIGTERM")).toBe(0);
     expect(server.output()).toContain("SIGTERM: closing the server and the database");
     expect(existsSync(join(dataDir, "pglite.lock"))).toBe(false);
+  });
+
+  it("after SIGTERM, a request still arriving on a kept-alive connection is answered with Connection: close", async () => {
+    const server = await startServer({ DATA_DIR: dataDir });
+    const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+    await once(socket, "connect");
+    let received = "";
+    socket.on("data", (chunk) => {
+      received += chunk;
+    });
+    const closed = once(socket, "close");
+    // A request on its way at SIGTERM (headers not finished): the server must answer it, and say
+    // that the connection ends there, so a client that keeps it busy cannot hold the exit.
+    socket.write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n");
+    server.child.kill("SIGTERM");
+    while (!server.output().includes("SIGTERM: closing")) await setTimeout(10);
+    socket.write("\r\n");
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(received.toLowerCase()).toContain("connection: close\r\n");
+    expect(await server.exited).toBe(0);
   });
 
   it("restarts on the existing directory without migrating again, and stops on SIGINT", async () => {
