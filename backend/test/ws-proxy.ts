@@ -4,6 +4,7 @@
 // against the test Postgres server.
 import { type AddressInfo, connect } from "node:net";
 import { neonConfig } from "@neondatabase/serverless";
+import { afterAll, beforeAll } from "vitest";
 import { WebSocketServer } from "ws";
 
 export type ProxyState = "up" | "drop" | "blackhole";
@@ -66,16 +67,31 @@ export async function startWsProxy(): Promise<WsProxy> {
   };
 }
 
-/** Sends the Neon driver's connections through `proxy`; answers how to undo it. */
-export function routeNeonThrough(proxy: WsProxy): () => void {
+/**
+ * For a describe block: a proxy started before its tests with the Neon driver's connections sent
+ * through it, both undone after. Answers the proxy (once the block's tests run).
+ */
+export function neonThroughProxy(): () => WsProxy {
+  let proxy: WsProxy | undefined;
   const saved = {
     wsProxy: neonConfig.wsProxy,
     useSecureWebSocket: neonConfig.useSecureWebSocket,
     pipelineConnect: neonConfig.pipelineConnect,
   };
-  neonConfig.wsProxy = (host, port) => `127.0.0.1:${proxy.port}/v2?address=${host}:${port}`;
-  neonConfig.useSecureWebSocket = false;
-  // Neon pipelines the password message with the start-up; the test server uses trust auth.
-  neonConfig.pipelineConnect = false;
-  return () => Object.assign(neonConfig, saved);
+  beforeAll(async () => {
+    const started = await startWsProxy();
+    proxy = started;
+    neonConfig.wsProxy = (host, port) => `127.0.0.1:${started.port}/v2?address=${host}:${port}`;
+    neonConfig.useSecureWebSocket = false;
+    // Neon pipelines the password message with the start-up; the test server uses trust auth.
+    neonConfig.pipelineConnect = false;
+  });
+  afterAll(async () => {
+    Object.assign(neonConfig, saved);
+    await proxy?.close();
+  });
+  return () => {
+    if (!proxy) throw new Error("the proxy starts in beforeAll");
+    return proxy;
+  };
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEmptyDatabase, createUser, postgres } from "../../test/helpers.ts";
-import { routeNeonThrough, startWsProxy, type WsProxy } from "../../test/ws-proxy.ts";
+import { neonThroughProxy } from "../../test/ws-proxy.ts";
 import { BACKEND_DIR, ConfigError } from "../env.ts";
 import {
   type ConnectionOptions,
@@ -247,17 +247,7 @@ describe.skipIf(!postgres)("Postgres server (node-postgres pool)", () => {
 });
 
 describe.skipIf(!postgres)("Neon serverless driver, through a local WebSocket proxy", () => {
-  let proxy: WsProxy;
-  let restore = () => {};
-
-  beforeAll(async () => {
-    proxy = await startWsProxy();
-    restore = routeNeonThrough(proxy);
-  });
-  afterAll(async () => {
-    restore();
-    await proxy.close();
-  });
+  const proxy = neonThroughProxy();
 
   it("applies the migrations and round-trips a user and their tasks", async () => {
     const empty = await createEmptyDatabase();
@@ -277,7 +267,7 @@ describe.skipIf(!postgres)("Neon serverless driver, through a local WebSocket pr
       } finally {
         await database.close();
       }
-      expect(proxy.connections()).toBeGreaterThan(0);
+      expect(proxy().connections()).toBeGreaterThan(0);
     } finally {
       await empty.drop();
     }

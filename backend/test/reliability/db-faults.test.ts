@@ -5,7 +5,7 @@ import { migrate } from "../../src/db/migrate.ts";
 import { Browser } from "../browser.ts";
 import { postgres, startTestServer, testConfig, uniqueEmail } from "../helpers.ts";
 import { killServers, startServer, stopServer } from "../server-process.ts";
-import { routeNeonThrough, startWsProxy, type WsProxy } from "../ws-proxy.ts";
+import { neonThroughProxy } from "../ws-proxy.ts";
 import { type PrivatePostgres, postgresBinDir, startPrivatePostgres } from "./private-postgres.ts";
 import { FULL, recordFigures, size } from "./suite.ts";
 
@@ -264,16 +264,7 @@ describe.skipIf(!postgres || !postgresBinDir())("database faults under load", ()
   );
 
   describe("Neon serverless driver through its WebSocket proxy", () => {
-    let proxy: WsProxy;
-    let restore = () => {};
-    beforeAll(async () => {
-      proxy = await startWsProxy();
-      restore = routeNeonThrough(proxy);
-    });
-    afterAll(async () => {
-      restore();
-      await proxy?.close();
-    });
+    const proxy = neonThroughProxy();
 
     it(
       "WebSocket connections drop, then Postgres stops, under load: fast 503s, recovery, nothing lost",
@@ -297,13 +288,13 @@ describe.skipIf(!postgres || !postgresBinDir())("database faults under load", ()
           const faults: Fault[] = [
             {
               name: "WebSocket connections drop",
-              down: () => proxy.setState("drop"),
-              up: () => proxy.setState("up"),
+              down: () => proxy().setState("drop"),
+              up: () => proxy().setState("up"),
             },
             {
               name: "the network swallows the WebSocket traffic",
-              down: () => proxy.setState("blackhole"),
-              up: () => proxy.setState("up"),
+              down: () => proxy().setState("blackhole"),
+              up: () => proxy().setState("up"),
               maxMs: BLACKHOLE_MAX_LATENCY_MS,
             },
             {
