@@ -1,7 +1,8 @@
 "use client";
-import { memo, useRef } from "react";
+import { memo, useRef, useState } from "react";
 import type { Task } from "@/lib/api";
 import { type DateFormat, formatDue, formatFull, isOverdue } from "@/lib/dates";
+import { textDirection, titleError } from "@/lib/task-fields";
 
 interface Props {
   task: Task;
@@ -47,6 +48,63 @@ function ActionButton({
   );
 }
 
+/**
+ * The in-place title editor. It is mounted for one edit and unmounted after it, so nothing one
+ * edit decided (Escape's "cancelled") can carry over into the next. A title over the limit is
+ * kept as typed, with the reason, until it is shortened or the edit is cancelled.
+ */
+function TitleEditor({
+  task,
+  onFinish,
+}: {
+  task: Task;
+  onFinish: (task: Task, title: string | null) => void;
+}) {
+  const [value, setValue] = useState(task.title);
+  // The first of Enter, Escape or leaving the field ends the edit; whatever follows is ignored.
+  const finished = useRef(false);
+  const error = titleError(value);
+  const errorId = `task-${task.id}-edit-error`;
+  const finish = (title: string | null) => {
+    if (finished.current) return;
+    finished.current = true;
+    onFinish(task, title);
+  };
+  return (
+    <>
+      <input
+        className="edit"
+        aria-label="Edit task title"
+        dir="auto"
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        // biome-ignore lint/a11y/noAutofocus: editing starts on purpose, by double-click or Enter
+        autoFocus
+        onFocus={(event) => event.currentTarget.select()}
+        onChange={(event) => setValue(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === "Enter" && !event.nativeEvent.isComposing) {
+            event.preventDefault();
+            if (!error) finish(value);
+          } else if (event.key === "Escape") {
+            event.preventDefault();
+            finish(null);
+          }
+        }}
+        onBlur={() => {
+          if (!error) finish(value);
+        }}
+      />
+      {error && (
+        <span id={errorId} className="error" role="alert">
+          {error}
+        </span>
+      )}
+    </>
+  );
+}
+
 const PRIORITY_LABEL = { none: "", low: "Low", medium: "Medium", high: "High" } as const;
 
 export const TaskItem = memo(function TaskItem({
@@ -62,7 +120,6 @@ export const TaskItem = memo(function TaskItem({
   onDetails,
   onDelete,
 }: Props) {
-  const cancelled = useRef(false);
   const titleId = `task-${task.id}-title`;
   const saving = task.id < 0; // created here, not yet confirmed by the server
   const overdue = isOverdue(task, now);
@@ -77,8 +134,10 @@ export const TaskItem = memo(function TaskItem({
       tabIndex={active ? 0 : -1}
       aria-labelledby={titleId}
       aria-describedby={`task-${task.id}-meta`}
+      // Always reported, also for the row highlighted by default: focusing it (by click or Tab)
+      // makes it the one the shortcuts act on.
       onFocus={(event) => {
-        if (!active) onFocus(task);
+        onFocus(task);
         event.stopPropagation();
       }}
       onKeyDown={(event) => {
@@ -97,35 +156,7 @@ export const TaskItem = memo(function TaskItem({
         onChange={() => onToggle(task)}
       />
       <div className="task-body">
-        {editing && (
-          <input
-            className="edit"
-            aria-label="Edit task title"
-            dir="auto"
-            defaultValue={task.title}
-            maxLength={200}
-            // biome-ignore lint/a11y/noAutofocus: editing starts on purpose, by double-click or Enter
-            autoFocus
-            onFocus={(event) => event.currentTarget.select()}
-            onKeyDown={(event) => {
-              if (event.key === "Enter") {
-                event.preventDefault();
-                event.currentTarget.blur();
-              } else if (event.key === "Escape") {
-                event.preventDefault();
-                cancelled.current = true;
-                onFinishEdit(task, null);
-              }
-            }}
-            onBlur={(event) => {
-              if (cancelled.current) {
-                cancelled.current = false;
-                return;
-              }
-              onFinishEdit(task, event.currentTarget.value);
-            }}
-          />
-        )}
+        {editing && <TitleEditor task={task} onFinish={onFinishEdit} />}
         {/* Kept while editing (hidden) because the checkbox and the row are labelled by it.
             dir="auto": a right-to-left title reads right to left, and its bidi controls (an
             override, say) end with it instead of turning the text around it. */}
@@ -138,7 +169,9 @@ export const TaskItem = memo(function TaskItem({
         >
           {task.title}
         </span>
-        <div className="task-meta" id={`task-${task.id}-meta`}>
+        {/* The detail line follows the title's direction (it holds none of the title's text, so
+            dir="auto" would read its own "Due …" instead). */}
+        <div className="task-meta" id={`task-${task.id}-meta`} dir={textDirection(task.title)}>
           {task.priority !== "none" && (
             <span className={`priority-${task.priority}`}>
               {PRIORITY_LABEL[task.priority]} priority
