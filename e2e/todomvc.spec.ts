@@ -427,7 +427,8 @@ test("the details panel sets notes, priority, a due date and tags, kept after a 
   await expect(dialog.getByLabel("Title", { exact: true })).toHaveValue("Buy milk");
   await dialog.getByLabel("Notes").fill("Semi-skimmed, two litres");
   await dialog.getByLabel("Priority").selectOption({ label: "High" });
-  await dialog.getByLabel("Due").fill("2020-01-02T09:30");
+  await dialog.getByLabel("Due date").fill("2020-01-02");
+  await dialog.getByLabel("Due time").fill("09:30");
   await dialog.getByLabel("Tags").fill("home, errands");
   const saved = responseTo(page, "PATCH", ONE_TASK);
   await dialog.getByRole("button", { name: "Save" }).click();
@@ -449,7 +450,8 @@ test("the details panel sets notes, priority, a due date and tags, kept after a 
   await row.getByRole("button", { name: "Details" }).click();
   await expect(dialog.getByLabel("Notes")).toHaveValue("Semi-skimmed, two litres");
   await expect(dialog.getByLabel("Priority")).toHaveValue("high");
-  await expect(dialog.getByLabel("Due")).toHaveValue("2020-01-02T09:30");
+  await expect(dialog.getByLabel("Due date")).toHaveValue("2020-01-02");
+  await expect(dialog.getByLabel("Due time")).toHaveValue("09:30");
   await expect(dialog.getByLabel("Tags")).toHaveValue("home, errands");
   const [task] = await serverTasks(page);
   expect(task).toMatchObject({
