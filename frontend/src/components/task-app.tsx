@@ -3,6 +3,7 @@ import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, type Task, type TaskChanges, type TaskPage, type TaskStats } from "@/lib/api";
 import type { DateFormat } from "@/lib/dates";
+import { titleError } from "@/lib/task-fields";
 import {
   FILTERS,
   type Filter,
@@ -13,7 +14,16 @@ import {
 } from "@/lib/tasks-query";
 import { useDateFormat } from "@/lib/use-date-format";
 import { useListParams } from "@/lib/use-list-params";
-import { useDeleteWithUndo, useTaskActions, useTaskList, useTaskStats } from "@/lib/use-tasks";
+import {
+  newTask,
+  placeInList,
+  useDeleteWithUndo,
+  useJustAdded,
+  useTaskActions,
+  useTaskList,
+  useTaskStats,
+  viewExcludes,
+} from "@/lib/use-tasks";
 import type { DetailsDraft } from "./task-details";
 import { TaskItem } from "./task-item";
 
@@ -78,16 +88,36 @@ export function TaskApp({
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const focusAfterRender = useRef<number | "new" | null>(null);
 
-  const { create, update, toggle, toggleAll, nextTemporaryId } = useTaskActions((title) => {
+  const { create, update, toggle, toggleAll } = useTaskActions((title) => {
     // The server refused a new task: give the text back rather than lose it.
     setDraft((current) => current || title);
   });
   const { hidden, remove, removeCompleted } = useDeleteWithUndo(format.timeZone);
 
-  const tasks = useMemo(
-    () => (list.data?.pages.flatMap((page) => page.items) ?? []).filter((t) => !hidden.has(t.id)),
-    [list.data, hidden],
-  );
+  const { added, unpin } = useJustAdded();
+  const [announcement, setAnnouncement] = useState("");
+
+  const loaded = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+  const tasks = useMemo(() => loaded.filter((t) => !hidden.has(t.id)), [loaded, hidden]);
+  // New tasks the rows on screen do not show (yet): pinned above them, so none ever vanishes.
+  const pinned = useMemo(() => {
+    const shown = new Set(loaded.map((t) => t.id));
+    return added.filter((t) => !shown.has(t.id) && !hidden.has(t.id));
+  }, [added, loaded, hidden]);
+  // Every row on screen, in order: what the shortcuts move through and act on.
+  const rows = useMemo(() => [...pinned, ...tasks], [pinned, tasks]);
+  // The row the shortcuts act on: the one last focused, else the first (highlighted as such).
+  const current = rows.find((t) => t.id === activeId) ?? rows[0];
+
+  // A pinned task that the list now shows in its place (more rows loaded, another view) is
+  // unpinned. Not while the previous view's rows stand in for a view still loading.
+  const { isPlaceholderData } = list;
+  useEffect(() => {
+    if (isPlaceholderData) return;
+    const shown = new Set(loaded.map((t) => t.id));
+    const placed = new Set(added.filter((t) => shown.has(t.id)).map((t) => t.id));
+    if (placed.size > 0) unpin(placed);
+  }, [added, loaded, isPlaceholderData, unpin]);
   const hiddenTasks = [...hidden.values()];
   const hiddenCompleted = hiddenTasks.filter((t) => t.is_completed).length;
   const left = Math.max(0, stats.pending - (hiddenTasks.length - hiddenCompleted));
@@ -129,21 +159,29 @@ export function TaskApp({
     focusAfterRender.current = id ?? "new";
   }, []);
 
+  const draftError = titleError(draft);
   const addTask = () => {
     const title = draft.trim();
-    if (!title) return;
+    if (!title || draftError) return;
     setDraft("");
-    create({ title, tempId: nextTemporaryId() });
+    const task = newTask(title);
+    // Shown in place only where this view's loaded rows have room for it; otherwise pinned.
+    const inPlace = placeInList(task, params, isPlaceholderData ? undefined : list.data) !== null;
+    create({ task, pin: !inPlace });
+    // Said to screen readers too; the trailing space alternates so that the same words twice
+    // (two tasks of the same title) are still a change, and read again.
+    const where = inPlace ? "" : ` It is shown under Just added: ${whyPinned(task, params)}`;
+    setAnnouncement((last) => `Added “${title}”.${where}${last.endsWith(" ") ? "" : " "}`);
   };
 
   const deleteTask = useCallback(
     (task: Task) => {
-      const index = tasks.findIndex((t) => t.id === task.id);
-      const neighbour = tasks[index + 1] ?? tasks[index - 1];
+      const index = rows.findIndex((t) => t.id === task.id);
+      const neighbour = rows[index + 1] ?? rows[index - 1];
       remove([task], "Task deleted");
       focusTask(neighbour ? neighbour.id : null);
     },
-    [tasks, remove, focusTask],
+    [rows, remove, focusTask],
   );
 
   const onFinishEdit = useCallback(
@@ -192,10 +230,11 @@ export function TaskApp({
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
       const target = event.target as HTMLElement;
       if (target.closest(TEXT_ENTRY) || target.closest("[role=dialog]")) return;
-      const index = tasks.findIndex((t) => t.id === activeId);
-      const active = tasks[index];
+      // j and k start from the row last focused; before there is one, they go to the first.
+      const index = rows.findIndex((t) => t.id === activeId);
+      const active = current;
       const move = (step: number) => {
-        const next = tasks[Math.min(tasks.length - 1, Math.max(0, index + step))];
+        const next = rows[Math.min(rows.length - 1, Math.max(0, index + step))];
         if (next) focusTask(next.id);
       };
       const handlers: Record<string, () => void> = {
@@ -217,7 +256,7 @@ export function TaskApp({
     }
     document.addEventListener("keydown", onKeyDown);
     return () => document.removeEventListener("keydown", onKeyDown);
-  }, [tasks, activeId, toggle, deleteTask, onStartEdit, focusTask]);
+  }, [rows, current, activeId, toggle, deleteTask, onStartEdit, focusTask]);
 
   // More tasks load as the end of the list scrolls into view.
   const sentinel = useRef<HTMLDivElement>(null);
@@ -262,7 +301,12 @@ export function TaskApp({
           type="text"
           placeholder="What needs to be done?"
           autoComplete="off"
-          maxLength={200}
+          // No maxLength: a longer paste would be cut without a word. It is kept, and refused
+          // with the reason below until it is shortened.
+          aria-invalid={draftError ? true : undefined}
+          aria-describedby={draftError ? "new-task-error" : undefined}
+          // A right-to-left title is typed right to left, as the list will show it.
+          dir="auto"
           // biome-ignore lint/a11y/noAutofocus: TodoMVC: the new-task field is ready on load
           autoFocus
           value={draft}
@@ -275,6 +319,14 @@ export function TaskApp({
           }}
         />
       </div>
+      {draftError && (
+        <p id="new-task-error" className="error new-task-error" role="alert">
+          {draftError}
+        </p>
+      )}
+      <p id="list-announcer" role="status" className="visually-hidden">
+        {announcement}
+      </p>
 
       <div className="toolbar">
         <nav className="filters" aria-label="Show">
@@ -303,6 +355,7 @@ export function TaskApp({
             className="input"
             type="search"
             placeholder="Search  /"
+            dir="auto"
             value={search}
             maxLength={200}
             onChange={(event) => setSearch(event.target.value)}
@@ -331,6 +384,48 @@ export function TaskApp({
         </select>
       </div>
 
+      {pinned.length > 0 && (
+        <section className="just-added" aria-labelledby="just-added-heading">
+          <div className="just-added-header">
+            <h2 id="just-added-heading">Just added</h2>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => {
+                unpin();
+                focusTask(null);
+              }}
+            >
+              Hide<span className="visually-hidden"> the tasks just added</span>
+            </button>
+          </div>
+          <ul className="list">
+            {pinned.map((task) => (
+              <TaskItem
+                key={task.id}
+                task={task}
+                active={task.id === current?.id}
+                editing={editingId === task.id}
+                format={format}
+                now={now}
+                onFocus={onFocusRow}
+                onToggle={onToggle}
+                onStartEdit={onStartEdit}
+                onFinishEdit={onFinishEdit}
+                onDetails={onDetails}
+                onDelete={deleteTask}
+              />
+            ))}
+          </ul>
+          <PinnedReasons
+            tasks={pinned}
+            params={params}
+            onShowAll={() => setUrl({ filter: "all" })}
+            onClearSearch={() => setSearch("")}
+          />
+        </section>
+      )}
+
       <section aria-label="Tasks" aria-busy={list.isFetching && !list.isFetchingNextPage}>
         {tasks.length > 0 ? (
           <ul className="list">
@@ -338,7 +433,7 @@ export function TaskApp({
               <TaskItem
                 key={task.id}
                 task={task}
-                active={activeId === null ? task === tasks[0] : task.id === activeId}
+                active={task.id === current?.id}
                 editing={editingId === task.id}
                 format={format}
                 now={now}
@@ -380,7 +475,7 @@ export function TaskApp({
             <button
               type="button"
               className="btn btn-small"
-              onClick={() => void removeCompleted(tasks)}
+              onClick={() => void removeCompleted(rows)}
             >
               Clear completed ({completed})
             </button>
@@ -407,6 +502,62 @@ export function TaskApp({
       )}
       {shortcutsOpen && <ShortcutsDialog open onOpenChange={setShortcutsOpen} />}
     </>
+  );
+}
+
+/** Why a new task is pinned rather than in the list below, in a sentence. */
+function whyPinned(task: Task, params: ListParams): string {
+  switch (viewExcludes(task, params)) {
+    case "filter":
+      return task.is_completed
+        ? "Active doesn’t list completed tasks."
+        : "New tasks are active, so Completed doesn’t list them.";
+    case "search":
+      return `It doesn’t match the search “${params.q}”.`;
+    default:
+      return `In “${SORTS[params.sort]}” order it comes after the tasks loaded so far.`;
+  }
+}
+
+/** Under the pinned tasks: why they are there, each reason once, with the way to the list. */
+function PinnedReasons({
+  tasks,
+  params,
+  onShowAll,
+  onClearSearch,
+}: {
+  tasks: Task[];
+  params: ListParams;
+  onShowAll: () => void;
+  onClearSearch: () => void;
+}) {
+  const reasons = new Map<string, "filter" | "search" | null>();
+  for (const task of tasks) reasons.set(whyPinned(task, params), viewExcludes(task, params));
+  return (
+    <div className="just-added-why">
+      {[...reasons].map(([text, kind]) => (
+        <p key={text}>
+          {/* <bdi>: a right-to-left search cannot move the quotes around it. */}
+          {kind === "search" ? (
+            <>
+              It doesn’t match the search “<bdi>{params.q}</bdi>”.
+            </>
+          ) : (
+            text
+          )}{" "}
+          {kind === "filter" && (
+            <button type="button" className="btn btn-small" onClick={onShowAll}>
+              Show all tasks
+            </button>
+          )}
+          {kind === "search" && (
+            <button type="button" className="btn btn-small" onClick={onClearSearch}>
+              Clear search
+            </button>
+          )}
+        </p>
+      ))}
+    </div>
   );
 }
 

@@ -12,17 +12,24 @@ import {
 import { useCallback, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { ApiError, api, type Task, type TaskChanges, type TaskPage, type TaskStats } from "./api";
-import { type ListParams, listPath, taskKeys } from "./tasks-query";
+import { type ListParams, listPath, type Sort, taskKeys } from "./tasks-query";
 
 export type ListData = InfiniteData<TaskPage, string | undefined>;
 const BULK_MAX = 500;
 export const UNDO_MS = 5000;
 
-const belongs = (task: Task, { filter }: ListParams) =>
+const belongs = (task: Task, { filter }: Pick<ListParams, "filter">) =>
   filter === "all" || (filter === "completed") === task.is_completed;
 
-/** Applies a change to every cached list; a task that no longer fits a list's filter leaves it. */
+/** Applies a change to every cached list; a task that no longer fits a list's filter leaves it.
+ * The tasks added in this tab (see useJustAdded) change with them. */
 function editLists(qc: QueryClient, change: (task: Task) => Task | null) {
+  qc.setQueryData<Task[]>(taskKeys.justAdded, (added) =>
+    added?.flatMap((task) => {
+      const next = change(task);
+      return next ? [next] : [];
+    }),
+  );
   for (const [key, data] of qc.getQueriesData<ListData>({ queryKey: ["tasks", "list"] })) {
     if (!data) continue;
     const params = key[2] as ListParams;
@@ -50,6 +57,65 @@ const completionDelta =
     from === to
       ? s
       : { ...s, pending: s.pending + (to ? -1 : 1), completed: s.completed + (to ? 1 : -1) };
+
+const PRIORITY_RANK = { none: 0, low: 1, medium: 2, high: 3 } as const;
+
+/** The API's order for each sort (tasks.service.ts: the sort key, then the id, both one way);
+ * a task not yet saved has the highest id. */
+function compareFor(sort: Sort): (a: Task, b: Task) => number {
+  const id = (t: Task) => (t.id < 0 ? Number.MAX_SAFE_INTEGER : t.id);
+  const by =
+    <K extends string | number>(key: (t: Task) => K, descending = false) =>
+    (a: Task, b: Task) => {
+      const [x, y] = [key(a), key(b)];
+      const order = x < y ? -1 : x > y ? 1 : id(a) - id(b);
+      return descending ? -order : order;
+    };
+  switch (sort) {
+    // By id alone: a new task is the newest, whatever this computer's clock says.
+    case "created":
+      return by(id);
+    case "-created":
+      return by(id, true);
+    case "due":
+      return by((t) => (t.due_at ? Date.parse(t.due_at) : Number.POSITIVE_INFINITY));
+    case "-priority":
+      return by((t) => PRIORITY_RANK[t.priority], true);
+    case "title":
+      return by((t) => t.title.toLowerCase());
+  }
+}
+
+/** Why a task is not in a view, if it cannot be: its filter or its search leaves it out. */
+export function viewExcludes(task: Task, { filter, q }: ListParams): "filter" | "search" | null {
+  if (!belongs(task, { filter })) return "filter";
+  const text = `${task.title} ${task.description}`.toLowerCase();
+  if (q && !text.includes(q.toLowerCase())) return "search";
+  return null;
+}
+
+/**
+ * Where a new task goes among a view's loaded rows, as [page, index], or null when it belongs to
+ * the view but past the rows loaded so far (or not to the view at all). The server's refetch would
+ * drop it from the screen there, so it is shown under "Just added" instead.
+ */
+export function placeInList(
+  task: Task,
+  params: ListParams,
+  data: { pages: TaskPage[] } | undefined,
+): [number, number] | null {
+  if (!data || viewExcludes(task, params)) return null;
+  const compare = compareFor(params.sort);
+  for (const [p, page] of data.pages.entries()) {
+    const index = page.items.findIndex((item) => compare(task, item) < 0);
+    if (index >= 0) return [p, index];
+  }
+  const last = data.pages.length - 1;
+  const lastPage = data.pages[last];
+  // After every loaded row: it is only in place if nothing is left to load.
+  if (!lastPage || lastPage.next_cursor) return null;
+  return [last, lastPage.items.length];
+}
 
 export function useTaskList(params: ListParams, timeZone: string, initial: ListData | undefined) {
   return useInfiniteQuery({
@@ -143,46 +209,57 @@ function useTaskMutation<V, R>(
 
 let temporaryId = 0;
 
+/**
+ * The tasks added in this tab that the view they were added in could not show in place (their
+ * page is not loaded yet, the filter or the search leaves them out), newest first, kept up to date
+ * by every change. The list pins them under "Just added" until its loaded rows show them, so a new
+ * task never vanishes from the screen.
+ */
+export function useJustAdded() {
+  const qc = useQueryClient();
+  const { data } = useQuery({
+    queryKey: taskKeys.justAdded,
+    // Only ever set from here (setQueryData), never fetched.
+    queryFn: () => qc.getQueryData<Task[]>(taskKeys.justAdded) ?? [],
+    initialData: [] as Task[],
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: Number.POSITIVE_INFINITY,
+    enabled: false,
+  });
+  /** Takes these tasks off the list (all of them without an argument). */
+  const unpin = useCallback(
+    (ids?: ReadonlySet<number>) =>
+      qc.setQueryData<Task[]>(taskKeys.justAdded, (added = []) =>
+        ids ? added.filter((t) => !ids.has(t.id)) : [],
+      ),
+    [qc],
+  );
+  return { added: data, unpin };
+}
+
 export function useTaskActions(onCreateFailed: (title: string) => void) {
   const qc = useQueryClient();
 
   const create = useTaskMutation(
-    ({ title }: { title: string; tempId: number }) =>
+    ({ task }: { task: Task; pin: boolean }) =>
       api<Task>("/api/me/tasks", {
         method: "POST",
-        body: { title },
+        body: { title: task.title },
         headers: { "Idempotency-Key": crypto.randomUUID() },
       }),
-    ({ title, tempId }) => {
-      const now = new Date().toISOString();
-      const draft: Task = {
-        id: tempId,
-        title,
-        description: "",
-        is_completed: false,
-        completed_at: null,
-        priority: "none",
-        due_at: null,
-        tags: [],
-        position: 0,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      };
+    ({ task, pin }) => {
       for (const [key, data] of qc.getQueriesData<ListData>({ queryKey: ["tasks", "list"] })) {
-        const params = key[2] as ListParams;
-        if (!data || params.filter === "completed" || params.q) continue;
-        const pages = [...data.pages];
-        const newestFirst = params.sort === "-created";
-        const index = newestFirst ? 0 : pages.length - 1;
-        const page = pages[index];
-        if (!page) continue;
-        pages[index] = {
-          ...page,
-          items: newestFirst ? [draft, ...page.items] : [...page.items, draft],
-        };
+        const place = placeInList(task, key[2] as ListParams, data);
+        if (!data || !place) continue;
+        const [p, index] = place;
+        const pages = data.pages.map((page, i) =>
+          i === p
+            ? { ...page, items: [...page.items.slice(0, index), task, ...page.items.slice(index)] }
+            : page,
+        );
         qc.setQueryData<ListData>(key, { ...data, pages });
       }
+      if (pin) qc.setQueryData<Task[]>(taskKeys.justAdded, (added = []) => [task, ...added]);
       editStats(qc, (s) => ({ ...s, total: s.total + 1, pending: s.pending + 1 }));
     },
     "Couldn't add the task",
@@ -190,10 +267,10 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
       // Two tasks typed quickly must be created in the order typed: the list is sorted by
       // creation, and a second POST overtaking the first would swap them on the next refetch.
       scope: "create-task",
-      onSuccess: (task, { tempId }) => editLists(qc, (t) => (t.id === tempId ? task : t)),
-      onError: ({ title, tempId }) => {
-        editLists(qc, (t) => (t.id === tempId ? null : t));
-        onCreateFailed(title);
+      onSuccess: (saved, { task }) => editLists(qc, (t) => (t.id === task.id ? saved : t)),
+      onError: ({ task }) => {
+        editLists(qc, (t) => (t.id === task.id ? null : t));
+        onCreateFailed(task.title);
       },
     },
   );
@@ -255,7 +332,26 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
     "Couldn't update all tasks",
   );
 
-  return { create, update, toggle, toggleAll, nextTemporaryId: () => --temporaryId };
+  return { create, update, toggle, toggleAll };
+}
+
+/** A task typed here, as it is shown until the server confirms it (a negative id marks it). */
+export function newTask(title: string): Task {
+  const now = new Date().toISOString();
+  return {
+    id: --temporaryId,
+    title,
+    description: "",
+    is_completed: false,
+    completed_at: null,
+    priority: "none",
+    due_at: null,
+    tags: [],
+    position: 0,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 /**
