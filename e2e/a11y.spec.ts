@@ -212,6 +212,75 @@ for (const theme of THEMES) {
       expect(violations).toEqual([]);
     });
 
+    test("tasks page with a task just added, a title too long, a right-to-left row and the discard question: no axe violations", async ({
+      page,
+      account,
+      baseURL,
+    }, testInfo) => {
+      void account;
+      test.setTimeout(60_000);
+      await seedTasks(page.request, baseURL as string);
+      const rtl = await page.request.post("/api/me/tasks", {
+        data: {
+          title: "לקנות חלב ולחם",
+          priority: "medium",
+          due_at: new Date(Date.now() + 3 * 24 * 60 * 60 * 1000).toISOString(),
+          tags: ["בית", "shopping"],
+        },
+        headers: { Origin: baseURL as string },
+      });
+      expect(rtl.status()).toBe(201);
+
+      // Added under Completed: pinned as "Just added"; then a title over the limit, kept.
+      await page.goto("/tasks?status=completed");
+      const field = page.getByRole("textbox", { name: "New task" });
+      await hydrated(field);
+      await field.fill("Plan the trip");
+      await field.press("Enter");
+      const justAdded = page.getByRole("region", { name: "Just added" });
+      await expect(justAdded.locator("li.task input.check:disabled")).toHaveCount(0);
+      await field.fill(`${"A very long title ".repeat(12)}end`);
+      const violations: string[] = [];
+      await checkEverySize(
+        page,
+        testInfo,
+        theme,
+        "tasks-just-added",
+        async () => {
+          await expect(justAdded.getByText("Plan the trip", { exact: true })).toBeVisible();
+          await expect(page.locator("#new-task-error")).toBeVisible();
+        },
+        violations,
+      );
+
+      await justAdded.getByRole("button", { name: "Show all tasks" }).click();
+      await field.fill("");
+      await checkEverySize(
+        page,
+        testInfo,
+        theme,
+        "tasks-rtl",
+        () => expect(taskRow(page, "לקנות חלב ולחם")).toContainText("Medium priority"),
+        violations,
+      );
+
+      // Changes made in the details, then Escape: the panel asks before discarding them.
+      await taskRow(page, "Water the plants").getByRole("button", { name: "Details" }).click();
+      const details = page.getByRole("dialog", { name: "Task details" });
+      await details.getByLabel("Notes").fill("Twice a week");
+      await details.getByLabel("Due date").fill("2030-05-17");
+      await page.keyboard.press("Escape");
+      await checkEverySize(
+        page,
+        testInfo,
+        theme,
+        "tasks-details-discard",
+        () => expect(details.getByRole("button", { name: "Keep editing" })).toBeVisible(),
+        violations,
+      );
+      expect(violations).toEqual([]);
+    });
+
     test("settings page: no axe violations", async ({ page, account }, testInfo) => {
       await page.goto("/settings");
       const violations: string[] = [];
