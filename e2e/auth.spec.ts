@@ -248,6 +248,58 @@ test("next cannot send the user to another site", async ({ page, request, baseUR
   await expect(page).toHaveURL("/tasks");
 });
 
+// Issue 13: a tab or a line feed in `next` is dropped by the URL parser, so "/\t/evil.example"
+// became "//evil.example" (another site) and "/\n/x" put a line break in a header (a 500).
+const TRICKY_NEXT = [
+  "/%09/evil.example",
+  "/%0A/x",
+  "/%0D%0A/evil.example",
+  "/tasks/..//evil.example",
+  "/tasks/%2e%2e//evil.example",
+  "%2F%5C%09evil.example",
+];
+
+test("a next with a tab, a line feed or dot segments stays on this site", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const account = await createAccount(request, baseURL as string);
+  for (const next of TRICKY_NEXT) {
+    await page.context().clearCookies();
+    await page.goto(`/sign-in?next=${next}`);
+    await fillSignIn(page, account.email, account.password);
+    await page.waitForURL((url) => url.pathname === "/tasks" && url.origin === baseURL);
+    await expect(page.getByRole("textbox", { name: "New task" })).toBeVisible();
+  }
+});
+
+test("a signed-in visitor is never sent to another site, nor answered 500", async ({
+  page,
+  account,
+  baseURL,
+}) => {
+  void account;
+  for (const next of TRICKY_NEXT) {
+    const response = await page.request.get(`/sign-in?next=${next}`, { maxRedirects: 0 });
+    expect(response.status(), next).toBeLessThan(500);
+    const location = response.headers().location ?? "";
+    expect(location, next).not.toBe("");
+    expect(new URL(location, baseURL).origin, `${next} -> ${location}`).toBe(baseURL);
+    expect(new URL(location, baseURL).pathname, next).toBe("/tasks");
+  }
+  // A good next is still followed, with its query.
+  const good = await page.request.get(
+    `/sign-in?next=${encodeURIComponent("/tasks?status=active")}`,
+    {
+      maxRedirects: 0,
+    },
+  );
+  expect(new URL(good.headers().location ?? "", baseURL).href).toBe(
+    `${baseURL}/tasks?status=active`,
+  );
+});
+
 // On a slow network a person can type and press Enter before the page's script has run; the
 // browser then submits the form itself. The password must not end up in the URL (history, logs).
 test.describe("before the page's script has run", () => {
