@@ -174,9 +174,21 @@ test.describe("sign-in errors", () => {
       await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    await expect(
-      alert(page, /^Too many attempts\. Try again in \d+ (minutes|seconds)\.$/),
-    ).toBeVisible();
+    const locked = alert(
+      page,
+      /^Too many attempts\. Try again in (\d+ min \d\d s|\d+ seconds?)\.$/,
+    );
+    await expect(locked).toBeVisible();
+    // One message, said once, whose seconds count down.
+    await expect(page.locator(".form-error")).toHaveCount(1);
+    expect((await locked.textContent())?.match(/try again/gi)).toHaveLength(1);
+    const seconds = async () => {
+      const m = (await locked.textContent())?.match(/in (?:(\d+) min (\d\d) s|(\d+) seconds?)/);
+      return m?.[1] ? Number(m[1]) * 60 + Number(m[2]) : Number(m?.[3]);
+    };
+    const first = await seconds();
+    expect(first).toBeGreaterThan(2);
+    await expect.poll(seconds, { timeout: 4_000 }).toBeLessThanOrEqual(first - 2);
 
     // Locked: even the right password waits.
     await fillSignIn(page, account.email, account.password);

@@ -3,6 +3,7 @@ import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, type Task, type TaskChanges, type TaskPage, type TaskStats } from "@/lib/api";
 import type { DateFormat } from "@/lib/dates";
+import { keepDrafts, takeDrafts } from "@/lib/session";
 import {
   FILTERS,
   type Filter,
@@ -13,6 +14,7 @@ import {
 } from "@/lib/tasks-query";
 import { useDateFormat } from "@/lib/use-date-format";
 import { useListParams } from "@/lib/use-list-params";
+import { useSessionEnded } from "@/lib/use-session-ended";
 import { useDeleteWithUndo, useTaskActions, useTaskList, useTaskStats } from "@/lib/use-tasks";
 import type { DetailsDraft } from "./task-details";
 import { TaskItem } from "./task-item";
@@ -33,7 +35,14 @@ const SORT_KEYS = Object.keys(SORTS) as Sort[];
 const TEXT_ENTRY = "input:not([type=checkbox]), textarea, select, [contenteditable=true]";
 
 const sameParams = (a: ListParams, b: ListParams) =>
-  a.filter === b.filter && a.q === b.q && a.sort === b.sort;
+  a.filter === b.filter && a.q === b.q && a.tag === b.tag && a.sort === b.sort;
+
+/** What was being typed when the session ended, given back after signing in (lib/session.ts). */
+interface Drafts {
+  newTask: string;
+  edit: { id: number; title: string };
+  details: { id: number; draft: DetailsDraft };
+}
 
 /** "now", moving on once a minute, so "Overdue" and "Today" stay true on a page left open. */
 function useMinute() {
@@ -74,6 +83,8 @@ export function TaskApp({
   const [search, setSearch] = useState(params.q);
   const [activeId, setActiveId] = useState<number | null>(null);
   const [editingId, setEditingId] = useState<number | null>(null);
+  // A title typed into an edit that could not be saved, to open the edit with again.
+  const [editText, setEditText] = useState<{ id: number; title: string }>();
   const [details, setDetails] = useState<{ task: Task; draft?: DetailsDraft; errors?: string[] }>();
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const focusAfterRender = useRef<number | "new" | null>(null);
@@ -115,6 +126,45 @@ export function TaskApp({
     idle(() => void Promise.all([loadDetails(), loadShortcuts()]));
   }, []);
 
+  // TodoMVC has the new-task field ready on load, but on a touch screen focus opens the keyboard
+  // over half the list: there, the field waits for a tap. Nor is focus taken from where the user
+  // already put it.
+  useEffect(() => {
+    if (window.matchMedia("(pointer: fine)").matches && document.activeElement === document.body) {
+      newTaskRef.current?.focus();
+    }
+  }, []);
+
+  // Back from signing in again: give back what was being typed when the session ended.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, with the first page's tasks
+  useEffect(() => {
+    const kept = takeDrafts<Drafts>();
+    if (!kept) return;
+    if (kept.newTask) setDraft(kept.newTask);
+    const editing = kept.edit && tasks.find((t) => t.id === kept.edit?.id);
+    if (editing && kept.edit) {
+      setEditText(kept.edit);
+      setActiveId(editing.id);
+      setEditingId(editing.id);
+    }
+    const detailed = kept.details && tasks.find((t) => t.id === kept.details?.id);
+    if (detailed && kept.details) setDetails({ task: detailed, draft: kept.details.draft });
+  }, []);
+
+  // The session ended (any request answered 401) and the page is leaving for sign-in: keep what
+  // is being typed. Runs again if a refused change gives text back after the first run.
+  const sessionEnded = useSessionEnded();
+  useEffect(() => {
+    if (!sessionEnded) return;
+    const openEdit = document.querySelector<HTMLInputElement>("li.task input.edit");
+    const drafts: Partial<Drafts> = {
+      newTask: draft,
+      edit: editingId !== null && openEdit ? { id: editingId, title: openEdit.value } : editText,
+      details: details?.draft && { id: details.task.id, draft: details.draft },
+    };
+    keepDrafts(drafts);
+  }, [sessionEnded, draft, editingId, editText, details]);
+
   // Focus moves after the list re-renders: to a row after an edit or delete, or to the new-task field.
   useEffect(() => {
     const target = focusAfterRender.current;
@@ -149,10 +199,22 @@ export function TaskApp({
   const onFinishEdit = useCallback(
     (task: Task, value: string | null) => {
       setEditingId(null);
+      setEditText(undefined);
       if (value === null) return focusTask(task.id); // Escape: nothing changes
       const title = value.trim();
       if (!title) return deleteTask(task); // TodoMVC: emptying a title deletes the task
-      if (title !== task.title) update({ task, changes: { title } });
+      if (title !== task.title) {
+        update(
+          { task, changes: { title } },
+          {
+            // The session ended: the title typed is opened again after signing in.
+            onError: (error) => {
+              if (error instanceof ApiError && error.status === 401)
+                setEditText({ id: task.id, title });
+            },
+          },
+        );
+      }
       focusTask(task.id);
     },
     [deleteTask, focusTask, update],
@@ -161,6 +223,11 @@ export function TaskApp({
     setActiveId(task.id);
     setEditingId(task.id);
   }, []);
+  const onTag = useCallback((tag: string) => setUrl({ tag }), [setUrl]);
+  const tagHref = useCallback(
+    (tag: string) => `/tasks${listQueryString({ ...params, tag })}`,
+    [params],
+  );
   const onToggle = useCallback((task: Task) => toggle(task), [toggle]);
   const onFocusRow = useCallback((task: Task) => setActiveId(task.id), []);
   const onDetails = useCallback((task: Task) => setDetails({ task }), []);
@@ -174,7 +241,10 @@ export function TaskApp({
       {
         // Refused: open the panel again with what was typed and the server's reasons.
         onError: (error) => {
-          if (error instanceof ApiError && error.status === 422) {
+          // 401: kept as it is, to open again after signing in.
+          if (error instanceof ApiError && error.status === 401) {
+            setDetails({ task, draft: draftValues });
+          } else if (error instanceof ApiError && error.status === 422) {
             setDetails({
               task,
               draft: draftValues,
@@ -240,16 +310,18 @@ export function TaskApp({
       <div className="new-task">
         {total > 0 && (
           <>
-            <input
-              id="toggle-all"
-              type="checkbox"
-              className="check"
-              style={{ width: 22, height: 22, margin: "0 6px 0 8px" }}
-              checked={left === 0}
-              onChange={() => toggleAll({ complete: left > 0, timeZone: format.timeZone })}
-            />
-            <label htmlFor="toggle-all" className="visually-hidden">
-              {left > 0 ? "Mark all as complete" : "Mark all as active"}
+            {/* The label wraps the box: its padding is the finger-sized target on touch screens. */}
+            <label className="check-target toggle-all">
+              <input
+                id="toggle-all"
+                type="checkbox"
+                className="check"
+                checked={left === 0}
+                onChange={() => toggleAll({ complete: left > 0, timeZone: format.timeZone })}
+              />
+              <span className="visually-hidden">
+                {left > 0 ? "Mark all as complete" : "Mark all as active"}
+              </span>
             </label>
           </>
         )}
@@ -263,8 +335,6 @@ export function TaskApp({
           placeholder="What needs to be done?"
           autoComplete="off"
           maxLength={200}
-          // biome-ignore lint/a11y/noAutofocus: TodoMVC: the new-task field is ready on load
-          autoFocus
           value={draft}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={(event) => {
@@ -293,6 +363,21 @@ export function TaskApp({
             </a>
           ))}
         </nav>
+        {params.tag && (
+          <button
+            type="button"
+            className="tag-filter"
+            aria-label={`Stop filtering by tag ${params.tag}`}
+            onClick={() => setUrl({ tag: "" })}
+          >
+            <span aria-hidden="true">
+              #<bdi>{params.tag}</bdi>
+            </span>
+            <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" strokeWidth="2.4" />
+            </svg>
+          </button>
+        )}
         <search className="search">
           <label htmlFor="search" className="visually-hidden">
             Search tasks
@@ -332,7 +417,16 @@ export function TaskApp({
       </div>
 
       <section aria-label="Tasks" aria-busy={list.isFetching && !list.isFetchingNextPage}>
-        {tasks.length > 0 ? (
+        {list.isError && !list.data ? (
+          // Never the empty state: "All done!" beside "29 items left" would be a lie.
+          <div className="empty card" role="alert">
+            <strong>Couldn't load your tasks</strong>
+            <span>{list.error.message}</span>
+            <button type="button" className="btn btn-small" onClick={() => void list.refetch()}>
+              Try again
+            </button>
+          </div>
+        ) : tasks.length > 0 ? (
           <ul className="list">
             {tasks.map((task) => (
               <TaskItem
@@ -340,6 +434,7 @@ export function TaskApp({
                 task={task}
                 active={activeId === null ? task === tasks[0] : task.id === activeId}
                 editing={editingId === task.id}
+                editText={editText?.id === task.id ? editText.title : undefined}
                 format={format}
                 now={now}
                 onFocus={onFocusRow}
@@ -348,6 +443,8 @@ export function TaskApp({
                 onFinishEdit={onFinishEdit}
                 onDetails={onDetails}
                 onDelete={deleteTask}
+                tagHref={tagHref}
+                onTag={onTag}
               />
             ))}
           </ul>
@@ -355,6 +452,7 @@ export function TaskApp({
           <EmptyState
             filter={params.filter}
             query={params.q}
+            tag={params.tag}
             total={total}
             onClearSearch={() => setSearch("")}
           />
@@ -413,11 +511,13 @@ export function TaskApp({
 function EmptyState({
   filter,
   query,
+  tag,
   total,
   onClearSearch,
 }: {
   filter: Filter;
   query: string;
+  tag: string;
   total: number;
   onClearSearch: () => void;
 }) {
@@ -435,6 +535,14 @@ function EmptyState({
         Clear search
       </button>
     );
+  } else if (tag) {
+    title = (
+      <>
+        No {filter === "all" ? "" : `${FILTER_LABEL[filter].toLowerCase()} `}tasks tagged #
+        <bdi>{tag}</bdi>
+      </>
+    );
+    hint = "Remove the tag filter above to see the others.";
   } else if (total === 0) {
     title = "Nothing to do yet";
     hint = "Type a task in the field above and press Enter.";

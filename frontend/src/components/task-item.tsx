@@ -7,6 +7,8 @@ interface Props {
   task: Task;
   active: boolean;
   editing: boolean;
+  /** The text to open the edit with, when not the title (typed before the session ended). */
+  editText?: string | undefined;
   format: DateFormat;
   now: Date;
   onFocus: (task: Task) => void;
@@ -15,6 +17,9 @@ interface Props {
   onFinishEdit: (task: Task, title: string | null) => void;
   onDetails: (task: Task) => void;
   onDelete: (task: Task) => void;
+  /** The list's address filtered by a tag, and following it in place. */
+  tagHref: (tag: string) => string;
+  onTag: (tag: string) => void;
 }
 
 /** A row's icon button: named by its label, described by the task's title ("Delete, Buy milk"). */
@@ -53,6 +58,7 @@ export const TaskItem = memo(function TaskItem({
   task,
   active,
   editing,
+  editText,
   format,
   now,
   onFocus,
@@ -61,6 +67,8 @@ export const TaskItem = memo(function TaskItem({
   onFinishEdit,
   onDetails,
   onDelete,
+  tagHref,
+  onTag,
 }: Props) {
   const cancelled = useRef(false);
   const titleId = `task-${task.id}-title`;
@@ -88,21 +96,24 @@ export const TaskItem = memo(function TaskItem({
         }
       }}
     >
-      <input
-        type="checkbox"
-        className="check"
-        checked={task.is_completed}
-        disabled={saving}
-        aria-labelledby={titleId}
-        onChange={() => onToggle(task)}
-      />
+      {/* The label's padding makes the finger-sized target on touch screens (globals.css). */}
+      <label className="check-target">
+        <input
+          type="checkbox"
+          className="check"
+          checked={task.is_completed}
+          disabled={saving}
+          aria-labelledby={titleId}
+          onChange={() => onToggle(task)}
+        />
+      </label>
       <div className="task-body">
         {editing && (
           <input
             className="edit"
             aria-label="Edit task title"
             dir="auto"
-            defaultValue={task.title}
+            defaultValue={editText ?? task.title}
             maxLength={200}
             // biome-ignore lint/a11y/noAutofocus: editing starts on purpose, by double-click or Enter
             autoFocus
@@ -157,9 +168,19 @@ export const TaskItem = memo(function TaskItem({
             </span>
           )}
           {task.tags.map((tag) => (
-            <span key={tag} className="tag">
+            // A link, not a button: it is an address (?tag=), so it opens in a new tab too.
+            <a
+              key={tag}
+              className="tag"
+              href={tagHref(tag)}
+              onClick={(event) => {
+                if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+                event.preventDefault();
+                onTag(tag);
+              }}
+            >
               #<bdi>{tag}</bdi>
-            </span>
+            </a>
           ))}
         </div>
       </div>

@@ -11,6 +11,7 @@ import {
 } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
+import { toastError } from "@/components/retry-countdown";
 import { ApiError, api, type Task, type TaskChanges, type TaskPage, type TaskStats } from "./api";
 import { type ListParams, listPath, taskKeys } from "./tasks-query";
 
@@ -18,8 +19,9 @@ export type ListData = InfiniteData<TaskPage, string | undefined>;
 const BULK_MAX = 500;
 export const UNDO_MS = 5000;
 
-const belongs = (task: Task, { filter }: ListParams) =>
-  filter === "all" || (filter === "completed") === task.is_completed;
+const belongs = (task: Task, { filter, tag }: ListParams) =>
+  (filter === "all" || (filter === "completed") === task.is_completed) &&
+  (!tag || task.tags.includes(tag));
 
 /** Applies a change to every cached list; a task that no longer fits a list's filter leaves it. */
 function editLists(qc: QueryClient, change: (task: Task) => Task | null) {
@@ -118,7 +120,7 @@ function useTaskMutation<V, R>(
     mutationFn: run,
     onSuccess: extra.onSuccess,
     onError: (error, variables) => {
-      toast.error(failure, { description: error instanceof Error ? error.message : undefined });
+      toastError(failure, error);
       extra.onError?.(variables);
     },
     onSettled: () => {
@@ -171,7 +173,7 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
       };
       for (const [key, data] of qc.getQueriesData<ListData>({ queryKey: ["tasks", "list"] })) {
         const params = key[2] as ListParams;
-        if (!data || params.filter === "completed" || params.q) continue;
+        if (!data || params.filter === "completed" || params.q || params.tag) continue;
         const pages = [...data.pages];
         const newestFirst = params.sort === "-created";
         const index = newestFirst ? 0 : pages.length - 1;
@@ -292,9 +294,7 @@ export function useDeleteWithUndo(timeZone: string) {
         const gone = new Set(ids);
         editLists(qc, (t) => (gone.has(t.id) ? null : t));
       } catch (error) {
-        toast.error("Couldn't delete", {
-          description: error instanceof Error ? error.message : undefined,
-        });
+        toastError("Couldn't delete", error);
       } finally {
         unhide(ids);
         await qc.invalidateQueries({ queryKey: taskKeys.all });
@@ -335,7 +335,7 @@ export function useDeleteWithUndo(timeZone: string) {
   const removeCompleted = useCallback(
     async (loaded: Task[]) => {
       const ids = await idsWithStatus("completed", timeZone).catch((error: Error) => {
-        toast.error("Couldn't clear completed tasks", { description: error.message });
+        toastError("Couldn't clear completed tasks", error);
         return null;
       });
       if (!ids) return;
