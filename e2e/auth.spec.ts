@@ -174,9 +174,21 @@ test.describe("sign-in errors", () => {
       await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    await expect(
-      alert(page, /^Too many attempts\. Try again in \d+ (minutes|seconds)\.$/),
-    ).toBeVisible();
+    const locked = alert(
+      page,
+      /^Too many attempts\. Try again in (\d+ min \d\d s|\d+ seconds?)\.$/,
+    );
+    await expect(locked).toBeVisible();
+    // One message, said once, whose seconds count down.
+    await expect(page.locator(".form-error")).toHaveCount(1);
+    expect((await locked.textContent())?.match(/try again/gi)).toHaveLength(1);
+    const seconds = async () => {
+      const m = (await locked.textContent())?.match(/in (?:(\d+) min (\d\d) s|(\d+) seconds?)/);
+      return m?.[1] ? Number(m[1]) * 60 + Number(m[2]) : Number(m?.[3]);
+    };
+    const first = await seconds();
+    expect(first).toBeGreaterThan(2);
+    await expect.poll(seconds, { timeout: 4_000 }).toBeLessThanOrEqual(first - 2);
 
     // Locked: even the right password waits.
     await fillSignIn(page, account.email, account.password);
@@ -246,6 +258,58 @@ test("next cannot send the user to another site", async ({ page, request, baseUR
   // Already signed in, the sign-in page passes the visitor on, to the app too.
   await page.goto("/sign-in?next=//evil.example");
   await expect(page).toHaveURL("/tasks");
+});
+
+// Issue 13: a tab or a line feed in `next` is dropped by the URL parser, so "/\t/evil.example"
+// became "//evil.example" (another site) and "/\n/x" put a line break in a header (a 500).
+const TRICKY_NEXT = [
+  "/%09/evil.example",
+  "/%0A/x",
+  "/%0D%0A/evil.example",
+  "/tasks/..//evil.example",
+  "/tasks/%2e%2e//evil.example",
+  "%2F%5C%09evil.example",
+];
+
+test("a next with a tab, a line feed or dot segments stays on this site", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const account = await createAccount(request, baseURL as string);
+  for (const next of TRICKY_NEXT) {
+    await page.context().clearCookies();
+    await page.goto(`/sign-in?next=${next}`);
+    await fillSignIn(page, account.email, account.password);
+    await page.waitForURL((url) => url.pathname === "/tasks" && url.origin === baseURL);
+    await expect(page.getByRole("textbox", { name: "New task" })).toBeVisible();
+  }
+});
+
+test("a signed-in visitor is never sent to another site, nor answered 500", async ({
+  page,
+  account,
+  baseURL,
+}) => {
+  void account;
+  for (const next of TRICKY_NEXT) {
+    const response = await page.request.get(`/sign-in?next=${next}`, { maxRedirects: 0 });
+    expect(response.status(), next).toBeLessThan(500);
+    const location = response.headers().location ?? "";
+    expect(location, next).not.toBe("");
+    expect(new URL(location, baseURL).origin, `${next} -> ${location}`).toBe(baseURL);
+    expect(new URL(location, baseURL).pathname, next).toBe("/tasks");
+  }
+  // A good next is still followed, with its query.
+  const good = await page.request.get(
+    `/sign-in?next=${encodeURIComponent("/tasks?status=active")}`,
+    {
+      maxRedirects: 0,
+    },
+  );
+  expect(new URL(good.headers().location ?? "", baseURL).href).toBe(
+    `${baseURL}/tasks?status=active`,
+  );
 });
 
 // On a slow network a person can type and press Enter before the page's script has run; the

@@ -846,3 +846,85 @@ test("a failed create gives the text back to the new-task field", async ({ page,
   await expect(page.getByText("The title is not allowed.")).toBeVisible();
   expect((await serverTasks(page)).map((t) => t.title)).toEqual(["Existing"]);
 });
+
+test("many changes refused for too many requests show one message that counts down", async ({
+  page,
+  account,
+}) => {
+  await openTasks(page, account, ["Buy milk", "Walk the dog"]);
+  await page.route(
+    (url) => COMPLETE.test(url.pathname),
+    (route) =>
+      route.fulfill({
+        ...problem(429, "Too Many Requests", "At most 600 requests per 60 s. Slow down."),
+        headers: { "Retry-After": "30" },
+      }),
+  );
+  await checkbox(page, "Buy milk").click();
+  await checkbox(page, "Walk the dog").click();
+  await expect(checkbox(page, "Walk the dog")).not.toBeChecked();
+  const toasts = page.locator("[data-sonner-toast]");
+  await expect(toasts).toHaveCount(1);
+  const text = () => toasts.first().textContent();
+  await expect(toasts.first()).toContainText(/Try again in \d+ seconds/);
+  expect((await text())?.match(/try again/gi)).toHaveLength(1);
+  const seconds = async () => Number((await text())?.match(/(\d+) seconds/)?.[1]);
+  const first = await seconds();
+  expect(first).toBeGreaterThan(25);
+  await expect.poll(seconds, { timeout: 4_000 }).toBeLessThanOrEqual(first - 2);
+});
+
+// --- tags --------------------------------------------------------------------------------------
+
+test("a tag is a link that filters the list by it; the toolbar shows and clears it", async ({
+  page,
+  account,
+  baseURL,
+}) => {
+  void account;
+  for (const task of [
+    { title: "Buy milk", tags: ["home", "errands"] },
+    { title: "Write report", tags: ["work"] },
+    { title: "Fix the sink", tags: ["home"] },
+  ]) {
+    const response = await page.request.post("/api/me/tasks", {
+      data: task,
+      headers: { Origin: baseURL as string },
+    });
+    expect(response.status()).toBe(201);
+  }
+  await page.goto("/tasks");
+  await listReady(page);
+
+  const homeTag = taskRow(page, "Buy milk").getByRole("link", { name: "#home" });
+  await expect(homeTag).toHaveAttribute("href", "/tasks?tag=home");
+  await homeTag.click();
+  await expect(page).toHaveURL("/tasks?tag=home");
+  await expect(titles(page)).toHaveText(["Buy milk", "Fix the sink"]);
+  const clear = page.getByRole("button", { name: "Stop filtering by tag home" });
+  await expect(clear).toBeVisible();
+  await expect(clear).toContainText("#home");
+
+  // Kept in the URL: a reload and the server's first page agree.
+  await reload(page);
+  await expect(titles(page)).toHaveText(["Buy milk", "Fix the sink"]);
+  await expect(clear).toBeVisible();
+
+  // With a status filter too.
+  await filterLink(page, "Active").click();
+  await expect(page).toHaveURL("/tasks?status=active&tag=home");
+  await expect(titles(page)).toHaveText(["Buy milk", "Fix the sink"]);
+
+  await clear.click();
+  await expect(page).toHaveURL("/tasks?status=active");
+  await expect(titles(page)).toHaveText(["Buy milk", "Write report", "Fix the sink"]);
+  await expect(clear).toHaveCount(0);
+
+  // By keyboard: Tab to a tag, Enter follows it.
+  await taskRow(page, "Write report").getByRole("link", { name: "#work" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL("/tasks?status=active&tag=work");
+  await expect(titles(page)).toHaveText(["Write report"]);
+  await page.goBack();
+  await expect(titles(page)).toHaveText(["Buy milk", "Write report", "Fix the sink"]);
+});

@@ -1,6 +1,7 @@
 // Runs before every page: a fresh CSP nonce per request (Next.js puts it on its own scripts),
 // and signed-out visitors to the app's pages go to sign-in, with the page to come back to.
 import { type NextRequest, NextResponse } from "next/server";
+import { signInPath } from "./lib/safe-next";
 import { hasSessionCookie } from "./lib/session-cookie";
 
 const PROTECTED = ["/tasks", "/settings"];
@@ -27,10 +28,7 @@ export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const signedIn = hasSessionCookie(request.cookies.getAll());
   if (!signedIn && PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`))) {
-    const url = request.nextUrl.clone();
-    url.pathname = "/sign-in";
-    url.search = `?next=${encodeURIComponent(pathname + search)}`;
-    return NextResponse.redirect(url);
+    return NextResponse.redirect(new URL(signInPath(pathname + search), request.url));
   }
 
   const nonce = btoa(crypto.randomUUID());

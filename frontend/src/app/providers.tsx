@@ -3,6 +3,7 @@ import { notifyManager, QueryClient, QueryClientProvider } from "@tanstack/react
 import { ThemeProvider } from "next-themes";
 import { type ReactNode, useEffect, useState } from "react";
 import { Toaster } from "sonner";
+import { AppStatus } from "@/components/app-status";
 
 // TanStack Query tells React about cache changes on a timer by default, one task after the click:
 // React would first put a controlled checkbox back, then flip it. A microtask lands before paint.
@@ -30,6 +31,7 @@ export function Providers({ nonce, children }: { nonce: string | undefined; chil
   return (
     <ThemeProvider attribute="data-theme" enableSystem defaultTheme="system" nonce={nonce}>
       <QueryClientProvider client={queryClient}>
+        <AppStatus />
         {children}
         <Toaster position="bottom-center" closeButton richColors={false} />
       </QueryClientProvider>

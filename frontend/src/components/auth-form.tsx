@@ -1,8 +1,10 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useId, useRef, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { ApiError, api } from "@/lib/api";
+import { safeNext } from "@/lib/safe-next";
+import { RetryCountdown, retryAt } from "./retry-countdown";
 import { TextField } from "./text-field";
 
 type Mode = "sign-in" | "sign-up";
@@ -10,12 +12,14 @@ interface Errors {
   email?: string;
   password?: string;
   form?: string;
+  /** After a 429: when trying again may work (ms), counted down beside `form`. */
+  retryAt?: number;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Turns what the server said into a message next to the field it is about. */
-function explain(error: unknown, mode: Mode): Errors {
+function explain(error: unknown): Errors {
   if (!(error instanceof ApiError)) return { form: "Something went wrong. Try again." };
   switch (error.code) {
     case "USER_ALREADY_EXISTS":
@@ -32,21 +36,11 @@ function explain(error: unknown, mode: Mode): Errors {
     case "INVALID_EMAIL_OR_PASSWORD":
       return { form: "Wrong email or password." };
   }
-  if (error.status === 429) {
-    return {
-      form:
-        mode === "sign-in"
-          ? `Too many attempts. ${error.retryAfter ? `Try again in ${waitText(error.retryAfter)}.` : "Try again later."}`
-          : error.message,
-    };
-  }
+  // Our words, not the server's: it may already say "try again later", and the countdown below
+  // says when.
+  const until = retryAt(error);
+  if (until !== null) return { form: "Too many attempts.", retryAt: until };
   return { form: error.message };
-}
-
-function waitText(seconds: number) {
-  return seconds < 90
-    ? `${seconds} second${seconds === 1 ? "" : "s"}`
-    : `${Math.ceil(seconds / 60)} minutes`;
 }
 
 export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
@@ -58,6 +52,14 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
   const signUp = mode === "sign-up";
+
+  // The page exists to fill in this form: the email field is ready, except on a touch screen,
+  // where focus would open the keyboard over the page before it has been read.
+  useEffect(() => {
+    if (window.matchMedia("(pointer: fine)").matches && document.activeElement === document.body) {
+      emailRef.current?.focus();
+    }
+  }, []);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -79,11 +81,13 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
       await api(`/api/auth/${signUp ? "sign-up" : "sign-in"}/email`, {
         method: "POST",
         body: signUp ? { email, password, name: email.split("@")[0] } : { email, password },
+        signedOut: true,
       });
-      router.replace(next);
+      // Checked again here too: this is where the browser is actually sent.
+      router.replace(safeNext(next));
       router.refresh();
     } catch (error) {
-      const explained = explain(error, mode);
+      const explained = explain(error);
       setErrors(explained);
       setBusy(false);
       if (explained.email) emailRef.current?.focus();
@@ -101,6 +105,12 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
         {errors.form && (
           <div className="form-error" role="alert">
             {errors.form}
+            {errors.retryAt !== undefined && (
+              <>
+                {" "}
+                <RetryCountdown until={errors.retryAt} />
+              </>
+            )}
           </div>
         )}
         <TextField
@@ -111,8 +121,6 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
           name="email"
           type="email"
           autoComplete={signUp ? "email" : "username"}
-          // biome-ignore lint/a11y/noAutofocus: the page exists to fill in this form
-          autoFocus
           required
         />
         <TextField

@@ -5,6 +5,7 @@ import { type FormEvent, useId, useState } from "react";
 import { toast } from "sonner";
 import { ApiError, api } from "@/lib/api";
 import { download, fetchAllTasks, toCsv } from "@/lib/export";
+import { toastError } from "./retry-countdown";
 import { TextField } from "./text-field";
 
 const message = (error: unknown) =>
@@ -92,11 +93,14 @@ function Sessions() {
     setBusy(true);
     try {
       if (everywhere) await api("/api/auth/revoke-sessions", { method: "POST", body: {} });
-      await api("/api/auth/sign-out", { method: "POST", body: {} }).catch(() => undefined);
+      // Signing out: a 401 here (the session already revoked) is the point, not a problem.
+      await api("/api/auth/sign-out", { method: "POST", body: {}, signedOut: true }).catch(
+        () => undefined,
+      );
       router.replace("/sign-in");
       router.refresh();
     } catch (error) {
-      toast.error("Couldn't sign out", { description: message(error) });
+      toastError("Couldn't sign out", error);
       setBusy(false);
     }
   };
@@ -132,7 +136,7 @@ function Export() {
       }
       toast.success(`Exported ${tasks.length} ${tasks.length === 1 ? "task" : "tasks"}.`);
     } catch (error) {
-      toast.error("Couldn't export", { description: message(error) });
+      toastError("Couldn't export", error);
     } finally {
       setBusy(null);
     }

@@ -3,6 +3,7 @@ import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, type Task, type TaskChanges, type TaskPage, type TaskStats } from "@/lib/api";
 import type { DateFormat } from "@/lib/dates";
+import { keepDrafts, takeDrafts } from "@/lib/session";
 import { titleError } from "@/lib/task-fields";
 import {
   FILTERS,
@@ -14,6 +15,7 @@ import {
 } from "@/lib/tasks-query";
 import { useDateFormat } from "@/lib/use-date-format";
 import { useListParams } from "@/lib/use-list-params";
+import { useSessionEnded } from "@/lib/use-session-ended";
 import {
   newTask,
   placeInList,
@@ -43,7 +45,14 @@ const SORT_KEYS = Object.keys(SORTS) as Sort[];
 const TEXT_ENTRY = "input:not([type=checkbox]), textarea, select, [contenteditable=true]";
 
 const sameParams = (a: ListParams, b: ListParams) =>
-  a.filter === b.filter && a.q === b.q && a.sort === b.sort;
+  a.filter === b.filter && a.q === b.q && a.tag === b.tag && a.sort === b.sort;
+
+/** What was being typed when the session ended, given back after signing in (lib/session.ts). */
+interface Drafts {
+  newTask: string;
+  edit: { id: number; title: string };
+  details: { id: number; draft: DetailsDraft };
+}
 
 /** "now", moving on once a minute, so "Overdue" and "Today" stay true on a page left open. */
 function useMinute() {
@@ -84,6 +93,8 @@ export function TaskApp({
   const [search, setSearch] = useState(params.q);
   const [activeId, setActiveId] = useState<number | null>(null);
   const [editingId, setEditingId] = useState<number | null>(null);
+  // A title typed into an edit that could not be saved, to open the edit with again.
+  const [editText, setEditText] = useState<{ id: number; title: string }>();
   const [details, setDetails] = useState<{ task: Task; draft?: DetailsDraft; errors?: string[] }>();
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const focusAfterRender = useRef<number | "new" | null>(null);
@@ -145,6 +156,45 @@ export function TaskApp({
     idle(() => void Promise.all([loadDetails(), loadShortcuts()]));
   }, []);
 
+  // TodoMVC has the new-task field ready on load, but on a touch screen focus opens the keyboard
+  // over half the list: there, the field waits for a tap. Nor is focus taken from where the user
+  // already put it.
+  useEffect(() => {
+    if (window.matchMedia("(pointer: fine)").matches && document.activeElement === document.body) {
+      newTaskRef.current?.focus();
+    }
+  }, []);
+
+  // Back from signing in again: give back what was being typed when the session ended.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, with the first page's tasks
+  useEffect(() => {
+    const kept = takeDrafts<Drafts>();
+    if (!kept) return;
+    if (kept.newTask) setDraft(kept.newTask);
+    const editing = kept.edit && tasks.find((t) => t.id === kept.edit?.id);
+    if (editing && kept.edit) {
+      setEditText(kept.edit);
+      setActiveId(editing.id);
+      setEditingId(editing.id);
+    }
+    const detailed = kept.details && tasks.find((t) => t.id === kept.details?.id);
+    if (detailed && kept.details) setDetails({ task: detailed, draft: kept.details.draft });
+  }, []);
+
+  // The session ended (any request answered 401) and the page is leaving for sign-in: keep what
+  // is being typed. Runs again if a refused change gives text back after the first run.
+  const sessionEnded = useSessionEnded();
+  useEffect(() => {
+    if (!sessionEnded) return;
+    const openEdit = document.querySelector<HTMLInputElement>("li.task input.edit");
+    const drafts: Partial<Drafts> = {
+      newTask: draft,
+      edit: editingId !== null && openEdit ? { id: editingId, title: openEdit.value } : editText,
+      details: details?.draft && { id: details.task.id, draft: details.draft },
+    };
+    keepDrafts(drafts);
+  }, [sessionEnded, draft, editingId, editText, details]);
+
   // Focus moves after the list re-renders: to a row after an edit or delete, or to the new-task field.
   useEffect(() => {
     const target = focusAfterRender.current;
@@ -187,10 +237,22 @@ export function TaskApp({
   const onFinishEdit = useCallback(
     (task: Task, value: string | null) => {
       setEditingId(null);
+      setEditText(undefined);
       if (value === null) return focusTask(task.id); // Escape: nothing changes
       const title = value.trim();
       if (!title) return deleteTask(task); // TodoMVC: emptying a title deletes the task
-      if (title !== task.title) update({ task, changes: { title } });
+      if (title !== task.title) {
+        update(
+          { task, changes: { title } },
+          {
+            // The session ended: the title typed is opened again after signing in.
+            onError: (error) => {
+              if (error instanceof ApiError && error.status === 401)
+                setEditText({ id: task.id, title });
+            },
+          },
+        );
+      }
       focusTask(task.id);
     },
     [deleteTask, focusTask, update],
@@ -199,6 +261,11 @@ export function TaskApp({
     setActiveId(task.id);
     setEditingId(task.id);
   }, []);
+  const onTag = useCallback((tag: string) => setUrl({ tag }), [setUrl]);
+  const tagHref = useCallback(
+    (tag: string) => `/tasks${listQueryString({ ...params, tag })}`,
+    [params],
+  );
   const onToggle = useCallback((task: Task) => toggle(task), [toggle]);
   const onFocusRow = useCallback((task: Task) => setActiveId(task.id), []);
   const onDetails = useCallback((task: Task) => setDetails({ task }), []);
@@ -212,7 +279,10 @@ export function TaskApp({
       {
         // Refused: open the panel again with what was typed and the server's reasons.
         onError: (error) => {
-          if (error instanceof ApiError && error.status === 422) {
+          // 401: kept as it is, to open again after signing in.
+          if (error instanceof ApiError && error.status === 401) {
+            setDetails({ task, draft: draftValues });
+          } else if (error instanceof ApiError && error.status === 422) {
             setDetails({
               task,
               draft: draftValues,
@@ -279,16 +349,18 @@ export function TaskApp({
       <div className="new-task">
         {total > 0 && (
           <>
-            <input
-              id="toggle-all"
-              type="checkbox"
-              className="check"
-              style={{ width: 22, height: 22, margin: "0 6px 0 8px" }}
-              checked={left === 0}
-              onChange={() => toggleAll({ complete: left > 0, timeZone: format.timeZone })}
-            />
-            <label htmlFor="toggle-all" className="visually-hidden">
-              {left > 0 ? "Mark all as complete" : "Mark all as active"}
+            {/* The label wraps the box: its padding is the finger-sized target on touch screens. */}
+            <label className="check-target toggle-all">
+              <input
+                id="toggle-all"
+                type="checkbox"
+                className="check"
+                checked={left === 0}
+                onChange={() => toggleAll({ complete: left > 0, timeZone: format.timeZone })}
+              />
+              <span className="visually-hidden">
+                {left > 0 ? "Mark all as complete" : "Mark all as active"}
+              </span>
             </label>
           </>
         )}
@@ -307,8 +379,6 @@ export function TaskApp({
           aria-describedby={draftError ? "new-task-error" : undefined}
           // A right-to-left title is typed right to left, as the list will show it.
           dir="auto"
-          // biome-ignore lint/a11y/noAutofocus: TodoMVC: the new-task field is ready on load
-          autoFocus
           value={draft}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={(event) => {
@@ -345,6 +415,21 @@ export function TaskApp({
             </a>
           ))}
         </nav>
+        {params.tag && (
+          <button
+            type="button"
+            className="tag-filter"
+            aria-label={`Stop filtering by tag ${params.tag}`}
+            onClick={() => setUrl({ tag: "" })}
+          >
+            <span aria-hidden="true">
+              #<bdi>{params.tag}</bdi>
+            </span>
+            <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" strokeWidth="2.4" />
+            </svg>
+          </button>
+        )}
         <search className="search">
           <label htmlFor="search" className="visually-hidden">
             Search tasks
@@ -414,6 +499,8 @@ export function TaskApp({
                 onFinishEdit={onFinishEdit}
                 onDetails={onDetails}
                 onDelete={deleteTask}
+                tagHref={tagHref}
+                onTag={onTag}
               />
             ))}
           </ul>
@@ -421,13 +508,23 @@ export function TaskApp({
             tasks={pinned}
             params={params}
             onShowAll={() => setUrl({ filter: "all" })}
+            onClearTag={() => setUrl({ tag: "" })}
             onClearSearch={() => setSearch("")}
           />
         </section>
       )}
 
       <section aria-label="Tasks" aria-busy={list.isFetching && !list.isFetchingNextPage}>
-        {tasks.length > 0 ? (
+        {list.isError && !list.data ? (
+          // Never the empty state: "All done!" beside "29 items left" would be a lie.
+          <div className="empty card" role="alert">
+            <strong>Couldn't load your tasks</strong>
+            <span>{list.error.message}</span>
+            <button type="button" className="btn btn-small" onClick={() => void list.refetch()}>
+              Try again
+            </button>
+          </div>
+        ) : tasks.length > 0 ? (
           <ul className="list">
             {tasks.map((task) => (
               <TaskItem
@@ -435,6 +532,7 @@ export function TaskApp({
                 task={task}
                 active={task.id === current?.id}
                 editing={editingId === task.id}
+                editText={editText?.id === task.id ? editText.title : undefined}
                 format={format}
                 now={now}
                 onFocus={onFocusRow}
@@ -443,6 +541,8 @@ export function TaskApp({
                 onFinishEdit={onFinishEdit}
                 onDetails={onDetails}
                 onDelete={deleteTask}
+                tagHref={tagHref}
+                onTag={onTag}
               />
             ))}
           </ul>
@@ -450,6 +550,7 @@ export function TaskApp({
           <EmptyState
             filter={params.filter}
             query={params.q}
+            tag={params.tag}
             total={total}
             onClearSearch={() => setSearch("")}
           />
@@ -512,6 +613,8 @@ function whyPinned(task: Task, params: ListParams): string {
       return task.is_completed
         ? "Active doesn’t list completed tasks."
         : "New tasks are active, so Completed doesn’t list them.";
+    case "tag":
+      return `It isn’t tagged #${params.tag}.`;
     case "search":
       return `It doesn’t match the search “${params.q}”.`;
     default:
@@ -524,14 +627,16 @@ function PinnedReasons({
   tasks,
   params,
   onShowAll,
+  onClearTag,
   onClearSearch,
 }: {
   tasks: Task[];
   params: ListParams;
   onShowAll: () => void;
+  onClearTag: () => void;
   onClearSearch: () => void;
 }) {
-  const reasons = new Map<string, "filter" | "search" | null>();
+  const reasons = new Map<string, ReturnType<typeof viewExcludes>>();
   for (const task of tasks) reasons.set(whyPinned(task, params), viewExcludes(task, params));
   return (
     <div className="just-added-why">
@@ -542,12 +647,21 @@ function PinnedReasons({
             <>
               It doesn’t match the search “<bdi>{params.q}</bdi>”.
             </>
+          ) : kind === "tag" ? (
+            <>
+              It isn’t tagged #<bdi>{params.tag}</bdi>.
+            </>
           ) : (
             text
           )}{" "}
           {kind === "filter" && (
             <button type="button" className="btn btn-small" onClick={onShowAll}>
               Show all tasks
+            </button>
+          )}
+          {kind === "tag" && (
+            <button type="button" className="btn btn-small" onClick={onClearTag}>
+              Show every tag
             </button>
           )}
           {kind === "search" && (
@@ -564,11 +678,13 @@ function PinnedReasons({
 function EmptyState({
   filter,
   query,
+  tag,
   total,
   onClearSearch,
 }: {
   filter: Filter;
   query: string;
+  tag: string;
   total: number;
   onClearSearch: () => void;
 }) {
@@ -586,6 +702,14 @@ function EmptyState({
         Clear search
       </button>
     );
+  } else if (tag) {
+    title = (
+      <>
+        No {filter === "all" ? "" : `${FILTER_LABEL[filter].toLowerCase()} `}tasks tagged #
+        <bdi>{tag}</bdi>
+      </>
+    );
+    hint = "Remove the tag filter above to see the others.";
   } else if (total === 0) {
     title = "Nothing to do yet";
     hint = "Type a task in the field above and press Enter.";

@@ -8,6 +8,8 @@ interface Props {
   task: Task;
   active: boolean;
   editing: boolean;
+  /** The text to open the edit with, when not the title (typed before the session ended). */
+  editText?: string | undefined;
   format: DateFormat;
   now: Date;
   onFocus: (task: Task) => void;
@@ -16,6 +18,9 @@ interface Props {
   onFinishEdit: (task: Task, title: string | null) => void;
   onDetails: (task: Task) => void;
   onDelete: (task: Task) => void;
+  /** The list's address filtered by a tag, and following it in place. */
+  tagHref: (tag: string) => string;
+  onTag: (tag: string) => void;
 }
 
 /** A row's icon button: named by its label, described by the task's title ("Delete, Buy milk"). */
@@ -55,12 +60,15 @@ function ActionButton({
  */
 function TitleEditor({
   task,
+  initial,
   onFinish,
 }: {
   task: Task;
+  /** The text to start from, when not the title (typed before the session ended). */
+  initial?: string | undefined;
   onFinish: (task: Task, title: string | null) => void;
 }) {
-  const [value, setValue] = useState(task.title);
+  const [value, setValue] = useState(initial ?? task.title);
   // The first of Enter, Escape or leaving the field ends the edit; whatever follows is ignored.
   const finished = useRef(false);
   const error = titleError(value);
@@ -111,6 +119,7 @@ export const TaskItem = memo(function TaskItem({
   task,
   active,
   editing,
+  editText,
   format,
   now,
   onFocus,
@@ -119,6 +128,8 @@ export const TaskItem = memo(function TaskItem({
   onFinishEdit,
   onDetails,
   onDelete,
+  tagHref,
+  onTag,
 }: Props) {
   const titleId = `task-${task.id}-title`;
   const saving = task.id < 0; // created here, not yet confirmed by the server
@@ -147,16 +158,19 @@ export const TaskItem = memo(function TaskItem({
         }
       }}
     >
-      <input
-        type="checkbox"
-        className="check"
-        checked={task.is_completed}
-        disabled={saving}
-        aria-labelledby={titleId}
-        onChange={() => onToggle(task)}
-      />
+      {/* The label's padding makes the finger-sized target on touch screens (globals.css). */}
+      <label className="check-target">
+        <input
+          type="checkbox"
+          className="check"
+          checked={task.is_completed}
+          disabled={saving}
+          aria-labelledby={titleId}
+          onChange={() => onToggle(task)}
+        />
+      </label>
       <div className="task-body">
-        {editing && <TitleEditor task={task} onFinish={onFinishEdit} />}
+        {editing && <TitleEditor task={task} initial={editText} onFinish={onFinishEdit} />}
         {/* Kept while editing (hidden) because the checkbox and the row are labelled by it.
             dir="auto": a right-to-left title reads right to left, and its bidi controls (an
             override, say) end with it instead of turning the text around it. */}
@@ -190,9 +204,19 @@ export const TaskItem = memo(function TaskItem({
             </span>
           )}
           {task.tags.map((tag) => (
-            <span key={tag} className="tag">
+            // A link, not a button: it is an address (?tag=), so it opens in a new tab too.
+            <a
+              key={tag}
+              className="tag"
+              href={tagHref(tag)}
+              onClick={(event) => {
+                if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+                event.preventDefault();
+                onTag(tag);
+              }}
+            >
               #<bdi>{tag}</bdi>
-            </span>
+            </a>
           ))}
         </div>
       </div>

@@ -14,8 +14,7 @@ export function ThemeSwitch() {
   );
   return (
     <select
-      className="select"
-      style={{ width: "auto", minHeight: 36, padding: "4px 8px" }}
+      className="select theme-select"
       aria-label="Colour theme"
       value={mounted ? (theme ?? "system") : "system"}
       onChange={(event) => setTheme(event.target.value)}

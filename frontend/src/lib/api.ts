@@ -1,5 +1,6 @@
 // The browser's only door to the API: same-origin fetches through the web app's /api proxy, with
 // every error turned into an ApiError whose message can be shown to the user as it is.
+import { reportSessionEnded } from "./session";
 
 export const PRIORITIES = ["none", "low", "medium", "high"] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -73,29 +74,34 @@ export async function toApiError(response: Response): Promise<ApiError> {
     body.detail ??
     fieldErrors.map((e) => `${e.path}: ${e.message}`).join("; ") ??
     "";
-  if (!message) message = FALLBACK[response.status] ?? `The server answered ${response.status}.`;
-  if (response.status === 429 && retryAfter)
-    message = `${message} Try again in ${wait(retryAfter)}.`;
+  // The API's own 401 ("sign in, or send a bearer token") speaks to programs, not to people.
+  // Better Auth's 401s carry a code and say something true for this person (wrong password).
+  if (!message || (response.status === 401 && !body.code)) {
+    message = FALLBACK[response.status] ?? `The server answered ${response.status}.`;
+  }
+  // No "try again in N seconds" here: a sentence fixed now is wrong a second later, and the server
+  // may already say "try again later". The UI counts `retryAfter` down (retry-countdown.tsx).
   return new ApiError(message, response.status, body.code, fieldErrors, retryAfter);
-}
-
-function wait(seconds: number) {
-  return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
 }
 
 export async function api<T>(
   path: string,
-  init: Omit<RequestInit, "body"> & { body?: unknown } = {},
+  init: Omit<RequestInit, "body"> & {
+    body?: unknown;
+    /** Made signed out (signing in or up): a 401 is about the credentials, not a session. */
+    signedOut?: boolean;
+  } = {},
 ): Promise<T> {
-  const headers = new Headers(init.headers);
+  const { signedOut, ...request } = init;
+  const headers = new Headers(request.headers);
   let body: BodyInit | undefined;
-  if (init.body !== undefined) {
+  if (request.body !== undefined) {
     headers.set("Content-Type", "application/json");
-    body = JSON.stringify(init.body);
+    body = JSON.stringify(request.body);
   }
   let response: Response;
   try {
-    response = await fetch(path, { ...init, headers, body, credentials: "same-origin" });
+    response = await fetch(path, { ...request, headers, body, credentials: "same-origin" });
   } catch {
     throw new ApiError(
       "Can't reach the server. Check your connection and try again.",
@@ -103,7 +109,13 @@ export async function api<T>(
       undefined,
     );
   }
-  if (!response.ok) throw await toApiError(response);
+  if (!response.ok) {
+    const error = await toApiError(response);
+    // Every signed-in request goes through here, so no action can fail silently on an ended
+    // session: the page goes to sign in (see session.ts), whoever made the request.
+    if (error.status === 401 && !signedOut) reportSessionEnded();
+    throw error;
+  }
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }

@@ -27,16 +27,24 @@ const COLUMNS = [
   "updated_at",
 ] as const;
 
-/** RFC 4180 fields; a leading = + - @ is prefixed so a spreadsheet never runs it as a formula. */
+/**
+ * RFC 4180 fields; a leading = + - @ is prefixed so a spreadsheet never runs it as a formula.
+ * Tags go one a line: a tag may hold spaces, commas and semicolons, but never a line break (the
+ * API refuses control characters), so splitting the cell on line breaks gives the tags back.
+ */
 function csvField(value: unknown): string {
-  let text = Array.isArray(value) ? value.join(" ") : value == null ? "" : String(value);
+  let text = Array.isArray(value) ? value.join("\n") : value == null ? "" : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  // Quoted too: a ; (the separator where Excel's locale uses a decimal comma) and edge spaces,
+  // which some readers trim.
+  return /[",;\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** The CSV text, starting with a byte order mark: without it Excel reads UTF-8 as the system's
+ * legacy code page, and "Café" opens as "CafÃ©". */
 export function toCsv(tasks: Task[]): string {
   const rows = tasks.map((task) => COLUMNS.map((column) => csvField(task[column])).join(","));
-  return `${[COLUMNS.join(","), ...rows].join("\r\n")}\r\n`;
+  return `\uFEFF${[COLUMNS.join(","), ...rows].join("\r\n")}\r\n`;
 }
 
 export function download(filename: string, type: string, content: string) {

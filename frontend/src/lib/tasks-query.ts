@@ -1,4 +1,4 @@
-// What the task list shows is decided by the URL: ?status, ?q and ?sort. The same parsing serves
+// What the task list shows is decided by the URL: ?status, ?q, ?tag and ?sort. The same parsing serves
 // the server render (first page) and the browser (later pages), so both ask for the same thing.
 
 export const FILTERS = ["all", "active", "completed"] as const;
@@ -18,6 +18,8 @@ export const PAGE_SIZE = 50;
 export interface ListParams {
   filter: Filter;
   q: string;
+  /** One tag the tasks must carry ("" for any), as the API's `tag=` filter takes it. */
+  tag: string;
   sort: Sort;
 }
 
@@ -28,25 +30,29 @@ const pick = <T extends string>(value: unknown, allowed: readonly T[], fallback:
 
 export function parseListParams(search: Record<string, string | string[] | undefined>): ListParams {
   const q = typeof search.q === "string" ? search.q.trim().slice(0, 200) : "";
+  // The API's limit for a tag: a longer one could match nothing anyway.
+  const tag = typeof search.tag === "string" ? search.tag.trim().slice(0, 32) : "";
   return {
     filter: pick(search.status, FILTERS, "all"),
     q,
+    tag,
     sort: pick(search.sort, Object.keys(SORTS) as Sort[], "created"),
   };
 }
 
 /** The page's own query string for a view ("" for the default one), e.g. "?status=active". */
-export function listQueryString({ filter, q, sort }: ListParams): string {
+export function listQueryString({ filter, q, tag, sort }: ListParams): string {
   const query = new URLSearchParams();
   if (filter !== "all") query.set("status", filter);
   if (q.trim()) query.set("q", q.trim());
+  if (tag) query.set("tag", tag);
   if (sort !== "created") query.set("sort", sort);
   const text = query.toString();
   return text ? `?${text}` : "";
 }
 
 /** The API path of one page of the list. */
-export function listPath({ filter, q, sort }: ListParams, timeZone: string, cursor?: string) {
+export function listPath({ filter, q, tag, sort }: ListParams, timeZone: string, cursor?: string) {
   const params = new URLSearchParams({
     status: filter === "active" ? "pending" : filter,
     sort,
@@ -54,6 +60,7 @@ export function listPath({ filter, q, sort }: ListParams, timeZone: string, curs
     tz: timeZone,
   });
   if (q) params.set("q", q);
+  if (tag) params.set("tag", tag);
   if (cursor) params.set("cursor", cursor);
   return `/api/me/tasks?${params}`;
 }

@@ -11,6 +11,7 @@ import {
 } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
+import { toastError } from "@/components/retry-countdown";
 import { ApiError, api, type Task, type TaskChanges, type TaskPage, type TaskStats } from "./api";
 import { type ListParams, listPath, type Sort, taskKeys } from "./tasks-query";
 
@@ -18,8 +19,9 @@ export type ListData = InfiniteData<TaskPage, string | undefined>;
 const BULK_MAX = 500;
 export const UNDO_MS = 5000;
 
-const belongs = (task: Task, { filter }: Pick<ListParams, "filter">) =>
-  filter === "all" || (filter === "completed") === task.is_completed;
+const belongs = (task: Task, { filter, tag }: ListParams) =>
+  (filter === "all" || (filter === "completed") === task.is_completed) &&
+  (!tag || task.tags.includes(tag));
 
 /** Applies a change to every cached list; a task that no longer fits a list's filter leaves it.
  * The tasks added in this tab (see useJustAdded) change with them. */
@@ -86,11 +88,23 @@ function compareFor(sort: Sort): (a: Task, b: Task) => number {
   }
 }
 
-/** Why a task is not in a view, if it cannot be: its filter or its search leaves it out. */
-export function viewExcludes(task: Task, { filter, q }: ListParams): "filter" | "search" | null {
-  if (!belongs(task, { filter })) return "filter";
-  const text = `${task.title} ${task.description}`.toLowerCase();
-  if (q && !text.includes(q.toLowerCase())) return "search";
+/**
+ * Whether a task matches a search as the API's `q=` does: every word of it, in any case, somewhere
+ * in the title, the notes or a tag.
+ */
+function matchesSearch(task: Task, q: string): boolean {
+  const text = [task.title, task.description, ...task.tags].join("\n").toLowerCase();
+  return q
+    .toLowerCase()
+    .split(/\s+/)
+    .every((word) => text.includes(word));
+}
+
+/** Why a task is not in a view, if it cannot be: its filter, its tag or its search leaves it out. */
+export function viewExcludes(task: Task, params: ListParams): "filter" | "tag" | "search" | null {
+  if (!belongs(task, { ...params, tag: "" })) return "filter";
+  if (params.tag && !task.tags.includes(params.tag)) return "tag";
+  if (params.q && !matchesSearch(task, params.q)) return "search";
   return null;
 }
 
@@ -184,7 +198,7 @@ function useTaskMutation<V, R>(
     mutationFn: run,
     onSuccess: extra.onSuccess,
     onError: (error, variables) => {
-      toast.error(failure, { description: error instanceof Error ? error.message : undefined });
+      toastError(failure, error);
       extra.onError?.(variables);
     },
     onSettled: () => {
@@ -388,9 +402,7 @@ export function useDeleteWithUndo(timeZone: string) {
         const gone = new Set(ids);
         editLists(qc, (t) => (gone.has(t.id) ? null : t));
       } catch (error) {
-        toast.error("Couldn't delete", {
-          description: error instanceof Error ? error.message : undefined,
-        });
+        toastError("Couldn't delete", error);
       } finally {
         unhide(ids);
         await qc.invalidateQueries({ queryKey: taskKeys.all });
@@ -431,7 +443,7 @@ export function useDeleteWithUndo(timeZone: string) {
   const removeCompleted = useCallback(
     async (loaded: Task[]) => {
       const ids = await idsWithStatus("completed", timeZone).catch((error: Error) => {
-        toast.error("Couldn't clear completed tasks", { description: error.message });
+        toastError("Couldn't clear completed tasks", error);
         return null;
       });
       if (!ids) return;

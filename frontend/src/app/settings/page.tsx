@@ -2,13 +2,14 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SettingsPanel } from "@/components/settings-panel";
 import { TopBar } from "@/components/top-bar";
+import { signInPath } from "@/lib/safe-next";
 import { currentUser } from "@/lib/server-api";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const user = await currentUser();
-  if (!user) redirect("/sign-in?next=/settings");
+  if (!user) redirect(signInPath("/settings"));
   return (
     <>
       <TopBar signedIn />

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { TaskApp } from "@/components/task-app";
 import { TopBar } from "@/components/top-bar";
 import { ApiError, type TaskPage, type TaskStats } from "@/lib/api";
+import { signInPath } from "@/lib/safe-next";
 import { serverApi, visitorFormat } from "@/lib/server-api";
 import { listPath, parseListParams } from "@/lib/tasks-query";
 
@@ -21,7 +22,7 @@ export default async function TasksPage({
     const query = new URLSearchParams(
       Object.entries(search).filter((e): e is [string, string] => typeof e[1] === "string"),
     ).toString();
-    return redirect(`/sign-in?next=${encodeURIComponent(`/tasks${query ? `?${query}` : ""}`)}`);
+    return redirect(signInPath(`/tasks${query ? `?${query}` : ""}`));
   };
   let page: TaskPage;
   let stats: TaskStats;
