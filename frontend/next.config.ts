@@ -4,6 +4,8 @@ const config: NextConfig = {
   // The browser tests build into their own directory, so they never disturb a running `npm start`.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
+  // `npm run dev` opened at 127.0.0.1 or [::1] rather than localhost must load its scripts too.
+  allowedDevOrigins: ["127.0.0.1", "[::1]"],
   reactStrictMode: true,
   // Pages get their Content-Security-Policy (with a per-request nonce) from src/proxy.ts; these
   // headers cover every response, static files included.

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "dotenv";
 import { BUNDLE, buildBundle, isBundleFresh } from "../backend/scripts/build.ts";
+import { DEFAULT_WEB_PORT, localWebOrigins } from "../backend/src/env.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BACKEND = join(ROOT, "backend");
@@ -23,10 +24,16 @@ const readEnvFile = (dir: string) => {
 };
 const configured: Record<string, string | undefined> = { ...readEnvFile(BACKEND), ...process.env };
 const web: Record<string, string | undefined> = { ...readEnvFile(FRONTEND), ...process.env };
-const apiPort = Number(configured.PORT ?? 8000);
-const webPort = Number(web.WEB_PORT ?? 3000);
-const webHost = web.WEB_HOST ?? "127.0.0.1";
-const publicUrl = web.PUBLIC_URL ?? `http://localhost:${webPort}`;
+// An empty value means "not set" here too, as in env.ts: a copied .env.example must not turn the
+// defaults below off.
+const apiPort = Number(configured.PORT || 8000);
+const webPort = Number(web.WEB_PORT || DEFAULT_WEB_PORT);
+const webHost = web.WEB_HOST || "127.0.0.1";
+// PUBLIC_URL set: a deployment with one public address, and the API accepts pages from it alone.
+// Unset: every address of this machine that reaches the web app works (localhost, 127.0.0.1,
+// [::1]), whatever the user opens.
+const publicUrl = web.PUBLIC_URL || undefined;
+const openUrl = publicUrl ?? `http://localhost:${webPort}`;
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 
 function newestChange(path: string): number {
@@ -126,25 +133,37 @@ run(
   {
     PORT: String(apiPort),
     // The browser sees the web app's address, so that is where sessions and tokens come from.
-    BETTER_AUTH_URL: configured.BETTER_AUTH_URL ?? publicUrl,
-    TRUSTED_ORIGINS: configured.TRUSTED_ORIGINS ?? publicUrl,
-    // Requests reach the API through the web app on this machine, which passes on the client's
-    // address in X-Forwarded-For: trust it from loopback only, so rate limits see real clients.
-    TRUSTED_PROXY: configured.TRUSTED_PROXY ?? "loopback",
+    BETTER_AUTH_URL: configured.BETTER_AUTH_URL || openUrl,
+    TRUSTED_ORIGINS:
+      configured.TRUSTED_ORIGINS || publicUrl || localWebOrigins(webPort, webHost).join(","),
+    // Requests reach the API through the web app on this machine, which sets X-Forwarded-For to
+    // the client it saw (frontend/server.ts): believe it from loopback only.
+    TRUSTED_PROXY: configured.TRUSTED_PROXY || "loopback",
   },
 );
 run(
   "web app",
   process.execPath,
-  [NEXT_BIN, dev ? "dev" : "start", "--port", String(webPort), "--hostname", webHost],
+  [
+    // Next.js behind our own server (frontend/server.ts): it sets X-Forwarded-For from the socket.
+    "--import",
+    "tsx",
+    join(FRONTEND, "server.ts"),
+    ...(dev ? ["--dev"] : []),
+    "--port",
+    String(webPort),
+    "--hostname",
+    webHost,
+  ],
   FRONTEND,
   {
     BACKEND_URL: apiUrl,
+    WEB_TRUSTED_PROXY: web.WEB_TRUSTED_PROXY ?? "",
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: dev ? "development" : "production",
   },
 );
 
 if ((await waitFor(`${apiUrl}/readyz`)) && (await waitFor(`http://${webHost}:${webPort}/`))) {
-  console.log(`\n  Open ${publicUrl}\n`);
+  console.log(`\n  Open ${openUrl}\n`);
 }

@@ -156,6 +156,7 @@ export function createApp({ database, logger, config }: AppDeps) {
         auth,
         signInFailures,
         trustedProxies: config.TRUSTED_PROXY,
+        trustedOrigins: config.TRUSTED_ORIGINS,
         logger,
         // Better Auth answers a failed query with a bare 500; when the database is down, say so.
         failed: async (c) =>

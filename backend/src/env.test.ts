@@ -25,7 +25,7 @@ describe("configuration", () => {
       DATA_DIR: join(BACKEND_DIR, "data"),
       DATABASE_POOL_MAX: 10,
       BETTER_AUTH_URL: "http://localhost:8000",
-      TRUSTED_ORIGINS: ["http://localhost:3000"],
+      TRUSTED_ORIGINS: ["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"],
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.DATABASE_DRIVER).toBeUndefined();

@@ -1,5 +1,6 @@
 // The only module that reads process.env. Everything else receives a typed, validated `Env`.
 import { existsSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { config as loadDotenv } from "dotenv";
@@ -33,6 +34,29 @@ export const databaseUrl = z.string().refine(
   // Never echo the value: it may hold a password.
   DATABASE_URL_FORMAT,
 );
+
+/** The web app's port when WEB_PORT is unset (scripts/start.ts and the defaults here). */
+export const DEFAULT_WEB_PORT = 3000;
+
+/**
+ * Every origin under which a browser on this machine reaches a web app listening on `host` and
+ * `port`: localhost, 127.0.0.1 and [::1], and, when it listens on every interface, each of this
+ * machine's addresses. With no configuration all of them must work: Next.js prints
+ * http://127.0.0.1:3000 at start-up, and people open what they are shown.
+ */
+export function localWebOrigins(port: number, host = "127.0.0.1"): string[] {
+  const hosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+  const bracket = (address: string) => (address.includes(":") ? `[${address}]` : address);
+  if (host === "0.0.0.0" || host === "::") {
+    for (const address of Object.values(networkInterfaces()).flat()) {
+      // A link-local IPv6 address needs a zone (%eth0), which an origin cannot carry.
+      if (address && !address.scopeid) hosts.add(bracket(address.address));
+    }
+  } else if (host !== "localhost" && host !== "::1") {
+    hosts.add(bracket(host));
+  }
+  return [...hosts].map((name) => `http://${name}:${port}`);
+}
 
 const commaList = z.string().transform((s) =>
   s
@@ -75,7 +99,7 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   BETTER_AUTH_URL: z.url().optional(),
-  TRUSTED_ORIGINS: commaList.pipe(z.array(origin)).default(["http://localhost:3000"]),
+  TRUSTED_ORIGINS: commaList.pipe(z.array(origin)).default(localWebOrigins(DEFAULT_WEB_PORT)),
   TRUSTED_PROXY: trustedProxy.default([]),
   RATE_LIMIT_ENABLED: z
     .enum(["true", "false"], 'must be "true" or "false"')

@@ -31,6 +31,11 @@ try {
         { err: { message: error.message, code: error.code } },
         "idle database connection failed",
       ),
+    // Another process believed us dead and opened the embedded database: writing on would corrupt it.
+    onLockLost: (error: Error) => {
+      logger.fatal(error.message);
+      process.exit(1);
+    },
   };
   const appModule = import("./app.ts");
   appModule.catch(() => {}); // awaited below; a failure to open the database is reported first

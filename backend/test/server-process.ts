@@ -24,8 +24,11 @@ export interface RunningServer extends SpawnedServer {
 const children = new Set<ChildProcess>();
 const MAX_OUTPUT = 4 * 1024 * 1024;
 
-/** Spawns the server with exactly these variables (a developer's backend/.env cannot leak in). */
-export function spawnServer(vars: Record<string, string>): SpawnedServer {
+/**
+ * Spawns the server with exactly these variables (a developer's backend/.env cannot leak in).
+ * `wrapper` runs it through another command, e.g. `unshare -p -f` for a PID namespace of its own.
+ */
+export function spawnServer(vars: Record<string, string>, wrapper: string[] = []): SpawnedServer {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     NODE_ENV: "development",
@@ -37,10 +40,8 @@ export function spawnServer(vars: Record<string, string>): SpawnedServer {
     BETTER_AUTH_SECRET: "",
     ...vars,
   };
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-    cwd: BACKEND_DIR,
-    env,
-  });
+  const command = [...wrapper, process.execPath, "--import", "tsx", "src/server.ts"];
+  const child = spawn(command[0] as string, command.slice(1), { cwd: BACKEND_DIR, env });
   children.add(child);
   // The start of the output is kept (start-up line, first errors); a long run's request log is not.
   let output = "";
@@ -59,8 +60,11 @@ export function spawnServer(vars: Record<string, string>): SpawnedServer {
 }
 
 /** Spawns the server and waits for its start-up line; fails if it exits first. */
-export async function startServer(vars: Record<string, string>): Promise<RunningServer> {
-  const spawned = spawnServer(vars);
+export async function startServer(
+  vars: Record<string, string>,
+  wrapper: string[] = [],
+): Promise<RunningServer> {
+  const spawned = spawnServer(vars, wrapper);
   const started = new Promise<RunningServer>((resolve) => {
     const check = () => {
       if (spawned.child.exitCode !== null || spawned.child.signalCode !== null) return;

@@ -5,6 +5,7 @@ import { problem } from "../lib/problem.ts";
 import type { Auth } from "./auth.ts";
 import { CLIENT_IP_HEADER, createClientIpResolver } from "./client-ip.ts";
 import type { SignInFailures } from "./sign-in-failures.ts";
+import { untrustedOriginMessage } from "./untrusted-origin.ts";
 
 // Better Auth endpoints worth one structured log line each (never with passwords, cookies, tokens).
 const AUDITED: Record<string, string> = {
@@ -21,6 +22,7 @@ export function authRoutes(deps: {
   auth: Auth;
   signInFailures: SignInFailures;
   trustedProxies: string[];
+  trustedOrigins: string[];
   logger: Logger;
   /** Given Better Auth's 5xx: a better answer (503 when the database is down), if there is one. */
   failed: (c: Context<AppEnv>) => Promise<Response | undefined>;
@@ -54,7 +56,9 @@ export function authRoutes(deps: {
       }
     }
 
-    const response = await deps.auth.handler(request);
+    let response = await deps.auth.handler(request);
+    if (response.status === 403)
+      response = await explainInvalidOrigin(response, c, deps.trustedOrigins);
     if (response.status >= 500) {
       const better = await deps.failed(c);
       if (better) return better;
@@ -83,6 +87,19 @@ export function authRoutes(deps: {
     }
     return response;
   });
+}
+
+/** Better Auth's bare "Invalid origin", with where the page is and which address to open instead. */
+async function explainInvalidOrigin(response: Response, c: Context<AppEnv>, trusted: string[]) {
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => undefined)) as { code?: unknown } | undefined;
+  if (body?.code !== "INVALID_ORIGIN") return response;
+  const message = untrustedOriginMessage(c.req.header("origin"), trusted);
+  const headers = new Headers(response.headers);
+  headers.delete("content-length"); // the body changes
+  return Response.json({ ...body, message }, { status: 403, headers });
 }
 
 /** The normalised email of a JSON sign-in/sign-up body, if it has one. */

@@ -279,6 +279,36 @@ describe(`cross-site requests (${databaseKind})`, () => {
   });
 });
 
+describe(`the web app's addresses (${databaseKind})`, () => {
+  it.each(["http://127.0.0.1:3000", "http://[::1]:3000"])(
+    "accepts a sign-up from %s with no configuration: every loopback address of the web app",
+    async (origin) => {
+      const response = await new Browser(server.url, origin).signUp(uniqueEmail("loopback"));
+      expect(response.status).toBe(200);
+    },
+  );
+
+  it("tells a refused page which address to open instead, from Better Auth and from the API", async () => {
+    const elsewhere = new Browser(server.url, "http://192.0.2.7:3000");
+    const signUp = await elsewhere.signUp(uniqueEmail("elsewhere"));
+    expect(signUp.status).toBe(403);
+    expect(await signUp.json()).toEqual({
+      code: "INVALID_ORIGIN",
+      message:
+        "This page is open at http://192.0.2.7:3000, an address this app does not accept. Open http://localhost:3000 instead.",
+    });
+
+    const { browser: b } = await signedUp();
+    for (const [name, value] of b.cookies) elsewhere.cookies.set(name, value);
+    const change = await elsewhere.post("/api/me", {});
+    expect(change.status).toBe(403);
+    expect(await change.json()).toMatchObject({
+      detail:
+        "This page is open at http://192.0.2.7:3000, an address this app does not accept. Open http://localhost:3000 instead.",
+    });
+  });
+});
+
 describe(`concurrent sign-ups (${databaseKind})`, () => {
   it("50 at once with one email in mixed letter case make exactly one user; the rest get a clear 4xx", async () => {
     const email = uniqueEmail("race");

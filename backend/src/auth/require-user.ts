@@ -5,6 +5,7 @@ import type { Logger } from "../lib/logger.ts";
 import { problem } from "../lib/problem.ts";
 import type { Auth } from "./auth.ts";
 import { InvalidTokenError, type VerifyToken } from "./jwt.ts";
+import { untrustedOriginMessage } from "./untrusted-origin.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -23,7 +24,13 @@ export function requireUser(deps: {
 }) {
   const trusted = new Set(deps.trustedOrigins);
 
-  const deny = (c: Context<AppEnv>, status: 401 | 403, reason: string, tokenError = false) => {
+  const deny = (
+    c: Context<AppEnv>,
+    status: 401 | 403,
+    reason: string,
+    tokenError = false,
+    detail = `${reason[0]?.toUpperCase()}${reason.slice(1)}.`,
+  ) => {
     deps.logger.info(
       {
         event: "auth.denied",
@@ -38,9 +45,7 @@ export function requireUser(deps: {
     const challenge = tokenError
       ? `Bearer error="invalid_token", error_description="${reason.replaceAll('"', "'")}"`
       : "Bearer";
-    const response = problem(c, status, {
-      detail: `${reason[0]?.toUpperCase()}${reason.slice(1)}.`,
-    });
+    const response = problem(c, status, { detail });
     if (status === 401) response.headers.set("WWW-Authenticate", challenge);
     return response;
   };
@@ -73,6 +78,8 @@ export function requireUser(deps: {
           c,
           403,
           "this change must come from the app's own pages (untrusted or missing Origin)",
+          false,
+          untrustedOriginMessage(origin, deps.trustedOrigins),
         );
       }
     }

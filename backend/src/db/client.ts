@@ -39,6 +39,11 @@ export interface ConnectionOptions {
   poolMax?: number | undefined;
   /** Called when an idle pooled connection fails (the server restarted, the network dropped). */
   onPoolError?: ((error: Error) => void) | undefined;
+  /**
+   * Called if another process takes the embedded database's lock while it is open (it took us
+   * for dead): stop at once. Unset, the lock's heartbeat throws, which ends the process.
+   */
+  onLockLost?: ((error: Error) => void) | undefined;
 }
 
 /** Where to connect: an embedded database (a directory, or memory) or a server URL. */
@@ -150,7 +155,8 @@ export async function openDatabase(options: ConnectionOptions): Promise<Database
       let releaseLock = () => {};
       if (dataDir) {
         mkdirSync(dirname(dataDir), { recursive: true });
-        releaseLock = acquireDirectoryLock(dataDir);
+        const lock = await acquireDirectoryLock(dataDir, { onLost: options.onLockLost });
+        releaseLock = lock.release;
       }
       let client: PGlite;
       let drizzlePglite: typeof import("drizzle-orm/pglite").drizzle;

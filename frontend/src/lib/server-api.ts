@@ -11,6 +11,7 @@ export async function serverApi<T>(path: string): Promise<T> {
   const forwarded = new Headers({ Accept: "application/json" });
   const cookie = jar.toString();
   if (cookie) forwarded.set("Cookie", cookie);
+  // Set by frontend/server.ts from the socket, not by the client.
   const clientIp = incoming.get("x-forwarded-for");
   if (clientIp) forwarded.set("X-Forwarded-For", clientIp);
   const response = await fetch(`${backendUrl}${path}`, { headers: forwarded, cache: "no-store" });

@@ -1,5 +1,7 @@
 // The browser's /api/* goes to the backend through here, so the session cookie stays first-party
 // and nothing needs CORS. BACKEND_URL is read when the server starts, not baked in at build time.
+// X-Forwarded-For is passed on as frontend/server.ts set it: the address this server saw (or a
+// trusted proxy reported), never one the client wrote, which the API's rate limits rely on.
 import type { NextRequest } from "next/server";
 
 const backendUrl = (process.env.BACKEND_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
