@@ -17,7 +17,14 @@ import type { PgInsertValue, PreparedQueryConfig } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.ts";
 import { prepared } from "../db/prepared.ts";
 import { rowReader } from "../db/rows.ts";
-import { type NewTask, type Task, type TaskPatch, tasks } from "../db/schema.ts";
+import {
+  type NewTask,
+  SEARCH_TEXT,
+  type Task,
+  type TaskPatch,
+  tasks,
+  titleSortKey,
+} from "../db/schema.ts";
 
 export const SORTS = [
   "created",
@@ -58,7 +65,8 @@ const SORT_KEYS: Record<string, { key: AnyColumn | SQL; type: string }> = {
   created: { key: tasks.created_at, type: "timestamptz" },
   due: { key: dueKey, type: "timestamptz" },
   priority: { key: tasks.priority, type: "task_priority" },
-  title: { key: sql`lower(${tasks.title})`, type: "text" },
+  // Natural order ("#19" before "#103"): the expression of tasks_user_title_natural_idx.
+  title: { key: titleSortKey(tasks.title), type: "text" },
   position: { key: tasks.position, type: "float8" },
 };
 
@@ -71,6 +79,20 @@ function sortSpec(sort: Sort) {
 
 /** Escapes LIKE wildcards so a search for "100%" finds the text "100%". */
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, "\\$&")}%`;
+
+/** The words of a search (split at whitespace), each to be found on its own; duplicates dropped. */
+export const searchWords = (q: string) => [
+  ...new Map(
+    q
+      .split(/\s+/u)
+      .filter(Boolean)
+      .map((word) => [word.toLowerCase(), word]),
+  ).values(),
+];
+
+// pg_trgm makes trigrams of runs of letters and digits only: a word without three in a row ("ab",
+// "#19", "c++") has none, and the trigram index would have to read all of its entries.
+const HAS_TRIGRAM = /[\p{L}\p{N}]{3}/u;
 
 /** The start of today and of tomorrow in `tz`, as instants. */
 function dayBounds(tz: string, now: Date) {
@@ -100,9 +122,23 @@ function filterConditions(
     values.completed = filters.status === "completed";
   }
   if (filters.q) {
-    // The same expression as the trigram index tasks_user_search_idx.
-    conditions.push(sql`(${tasks.title} || ' ' || ${tasks.description}) ilike ${p("q")}`);
-    values.q = likePattern(filters.q);
+    // Every word, anywhere in the title, description or tags (search_text, lower case). A word
+    // with a trigram is looked up in tasks_user_search_idx (LIKE); the others in
+    // tasks_user_search_grams_idx by their characters and pairs, then checked with strpos, which
+    // the trigram index cannot take (without a trigram, it would read all of its entries).
+    searchWords(filters.q).forEach((word, i) => {
+      const value = p(`q${i}`);
+      if (HAS_TRIGRAM.test(word)) {
+        conditions.push(sql`${SEARCH_TEXT} like lower(${value})`);
+        values[`q${i}`] = likePattern(word);
+      } else {
+        conditions.push(
+          sql`task_search_grams(${SEARCH_TEXT}) @> task_search_grams(lower(${value}))`,
+          sql`strpos(${SEARCH_TEXT}, lower(${value})) > 0`,
+        );
+        values[`q${i}`] = word;
+      }
+    });
   }
   if (filters.tag) {
     conditions.push(sql`${tasks.tags} @> array[${p("tag")}]::text[]`);
@@ -188,28 +224,27 @@ export async function listTasks(
   userId: string,
   options: ListOptions,
 ): Promise<{ items: Task[]; next: Position | null }> {
-  const { filters } = options;
-  const shape = [
-    options.sort.replace("-", "desc_"),
-    filters.status,
-    filters.q ? "q" : "",
-    filters.tag ? "tag" : "",
-    filters.priority ? "priority" : "",
-    filters.due ?? "",
-    options.after ? "after" : "",
-  ].join("_");
-  // One prepared statement per query shape: planning costs ~1 ms, more than the query itself
-  // (bench/results/tasks-explain.md).
   const { query, values } = listQuery(db, userId, options);
-  const statement = prepared(db, `tasks.list ${shape}`, (name) =>
-    db._.session.prepareQuery<{ execute: ListRow[] } & PreparedQueryConfig>(
-      query().toSQL(),
-      undefined,
-      name,
-      true,
-      (rows) => rows.map(readListRow),
-    ),
-  );
+  const readRows = (rows: unknown[][]) => rows.map(readListRow);
+  const key = listStatementKey(options);
+  const statement =
+    key === undefined
+      ? db._.session.prepareQuery<{ execute: ListRow[] } & PreparedQueryConfig>(
+          query().toSQL(),
+          undefined,
+          undefined,
+          true,
+          readRows,
+        )
+      : prepared(db, key, (name) =>
+          db._.session.prepareQuery<{ execute: ListRow[] } & PreparedQueryConfig>(
+            query().toSQL(),
+            undefined,
+            name,
+            true,
+            readRows,
+          ),
+        );
   const rows = await statement.execute(values);
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
@@ -217,6 +252,30 @@ export async function listTasks(
     items: page.map((row) => row.task),
     next: rows.length > options.limit && last ? { key: last.sortKey, id: last.task.id } : null,
   };
+}
+
+/**
+ * The key of the prepared statement a list query runs as, or undefined when it is planned anew
+ * with its values each time (an unnamed statement).
+ */
+export function listStatementKey(options: ListOptions): string | undefined {
+  const { filters } = options;
+  // A search or a tag is planned with its value: how many tasks match decides between walking the
+  // sort index and looking the value up in its index, and a prepared statement's generic plan,
+  // blind to the value, walks the user's whole list for a rare word (decision 014). Planning costs
+  // ~1 ms; the wrong plan costs 100 ms at 100,000 tasks.
+  if (filters.q || filters.tag) return undefined;
+  // Otherwise one prepared statement per query shape: planning costs ~1 ms, more than the query
+  // itself (bench/results/tasks-explain.md).
+  return `tasks.list ${[
+    options.sort.replace("-", "desc_"),
+    filters.status,
+    filters.q ? "q" : "",
+    filters.tag ? "tag" : "",
+    filters.priority ? "priority" : "",
+    filters.due ?? "",
+    options.after ? "after" : "",
+  ].join("_")}`;
 }
 
 export async function getTask(db: Db, userId: string, id: number): Promise<Task | undefined> {

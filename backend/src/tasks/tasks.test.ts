@@ -487,6 +487,44 @@ describe(`list filters and sort orders (${databaseKind})`, () => {
     expect(await search("no such text")).toEqual([]);
   });
 
+  it("q finds every word, each anywhere in the title, description or tags, in any case", async () => {
+    const user = await newUser();
+    const passport = await user.create({ title: "Renew passport before March 3" });
+    const dentist = await user.create({
+      title: "Call",
+      description: "about the filling",
+      tags: ["Dentist", "health"],
+    });
+    const split = await user.create({ title: "xq", description: "jv", tags: ["kw"] });
+    await user.create({ title: "Renew the car's MOT", tags: ["car"] });
+
+    const search = async (text: string) => idsOf(await user.list(`q=${encodeURIComponent(text)}`));
+    expect(await search("passport march")).toEqual([passport.id]);
+    expect(await search("MARCH  Passport")).toEqual([passport.id]);
+    expect(await search("passport april")).toEqual([]);
+    expect(await search("renew 3")).toEqual([passport.id]);
+    // Tags are searched too, alone or with words found elsewhere.
+    expect(await search("dentist")).toEqual([dentist.id]);
+    expect(await search("call dent filling")).toEqual([dentist.id]);
+    expect(await search("heal")).toEqual([dentist.id]);
+    // Each word is found within one field: "qj" would span the title and the description.
+    expect(await search("xq jv kw")).toEqual([split.id]);
+    expect(await search("qj")).toEqual([]);
+    expect(await search("vk")).toEqual([]);
+  });
+
+  it("tag filters by one whole tag, as stored (trimmed, case kept), and combines with q", async () => {
+    const user = await newUser();
+    const work = await user.create({ title: "Quarterly report", tags: [" Work ", "urgent"] });
+    await user.create({ title: "Report card", tags: ["school"] });
+    await user.create({ title: "Workshop", tags: ["workshop"] });
+    expect(idsOf(await user.list("tag=Work"))).toEqual([work.id]);
+    expect(idsOf(await user.list(`tag=${encodeURIComponent(" Work ")}`))).toEqual([work.id]);
+    expect(idsOf(await user.list("tag=work"))).toEqual([]);
+    expect(idsOf(await user.list("tag=Work&q=report"))).toEqual([work.id]);
+    expect(idsOf(await user.list("tag=school&q=quarterly"))).toEqual([]);
+  });
+
   it("tag and priority", async () => {
     const user = await newUser();
     const home = await user.create({ title: "home", tags: ["home", "weekend"], priority: "high" });
@@ -608,6 +646,39 @@ describe(`list filters and sort orders (${databaseKind})`, () => {
     expect(await sorted("-created")).toEqual([low.id, medium.id, none.id, high.id]);
     expect(await sorted("due")).toEqual([medium.id, low.id, high.id, none.id]); // no date last
     expect(await sorted("position")).toEqual([high.id, none.id, medium.id, low.id]);
+  });
+
+  it("sort=title is natural: numbers compare as numbers, any case, and cursors page through it", async () => {
+    const user = await newUser();
+    const titles = ["#103", "Task 10", "#19", "task 9", "#2", "Task 9b", "v1.10", "v1.9", "B", "a"];
+    const byTitle = new Map<string, number>();
+    for (const title of titles) byTitle.set(title, (await user.create({ title })).id);
+    const natural = [
+      "#2",
+      "#19",
+      "#103",
+      "a",
+      "B",
+      "task 9",
+      "Task 9b",
+      "Task 10",
+      "v1.9",
+      "v1.10",
+    ];
+    const expected = natural.map((title) => byTitle.get(title));
+    expect(idsOf(await user.list("sort=title"))).toEqual(expected);
+    expect(idsOf(await user.list("sort=-title"))).toEqual([...expected].reverse());
+    // Page by page, resuming from each cursor.
+    const paged: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `sort=title&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const response = await user.call("GET", `${TASKS}?${query}`);
+      const page = (await response.json()) as { items: Task[]; next_cursor: string | null };
+      paged.push(...idsOf(page.items));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(paged).toEqual(expected);
   });
 
   it("pages one task at a time through every sort order, ties included, in the same order as one page", async () => {

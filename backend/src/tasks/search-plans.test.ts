@@ -1,0 +1,96 @@
+// The plans of list queries on a long list, as Postgres runs them (EXPLAIN): each kind of search
+// and filter must get the plan that stays fast on any number of tasks (decision 014). Their speed
+// is measured in bench/tasks-search.ts, not here. A file of its own: PGlite runs in this process,
+// and filling it blocks the event loop longer than an HTTP server's idle connections survive.
+import { fillPlaceholders, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseKind, openTestDatabase, uniqueEmail } from "../../test/helpers.ts";
+import type { Database } from "../db/client.ts";
+import { users } from "../db/schema.ts";
+import { type ListFilters, listQuery, listStatementKey, type Sort } from "./tasks.service.ts";
+
+let database: Database;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+/** A value as an SQL literal (test data only: uuids, patterns, numbers, booleans). */
+const literal = (value: unknown) =>
+  typeof value === "string" ? `'${value.replaceAll("'", "''")}'` : String(value);
+let probes = 0;
+
+/**
+ * The plan of the list query `listTasks` sends for these options, as Postgres runs it: a prepared
+ * statement is planned once for any values (the generic plan it settles on after five runs), an
+ * unnamed one with its values every time.
+ */
+async function listPlan(userId: string, filters: Partial<ListFilters>, sort: Sort = "created") {
+  const options = { filters: { status: "all" as const, tz: "UTC", ...filters }, sort, limit: 50 };
+  const { query, values } = listQuery(database.db, userId, options);
+  const statement = query().toSQL();
+  const params = fillPlaceholders(statement.params, values);
+  const generic = listStatementKey(options) !== undefined;
+  const name = `plan_probe_${++probes}`;
+  return database.db.transaction(async (tx) => {
+    const mode = generic ? "force_generic_plan" : "force_custom_plan";
+    await tx.execute(sql.raw(`set local plan_cache_mode = ${mode}`));
+    // The test's table is small enough to read whole; a server's holds every user's tasks.
+    await tx.execute(sql.raw("set local enable_seqscan = off"));
+    await tx.execute(sql.raw(`prepare ${name} as ${statement.sql}`));
+    const plan = await tx.execute(
+      sql.raw(`explain execute ${name}(${params.map(literal).join(", ")})`),
+    );
+    await tx.execute(sql.raw(`deallocate ${name}`));
+    return plan.rows.map((row) => Object.values(row)[0]).join("\n");
+  });
+}
+
+describe(`search plans on a long list (${databaseKind})`, () => {
+  let userId: string;
+  beforeAll(async () => {
+    const [user] = await database.db
+      .insert(users)
+      .values({ name: "many", email: uniqueEmail("plans") })
+      .returning({ id: users.id });
+    userId = user?.id as string;
+    await database.db.execute(sql`
+      insert into tasks (user_id, title, description, tags, created_at)
+      select ${userId}::uuid, 'Task ' || i, case when i % 3 = 0 then 'notes about item ' || i else '' end,
+             case when i = 10000 then array['rare'] else array['home', 'errands'] end,
+             now() - i * interval '1 minute'
+        from generate_series(1, 20000) as i`);
+    await database.db.execute(sql`analyze tasks`);
+  });
+
+  it("a rare word is looked up in the trigram index, not found by walking the whole list", async () => {
+    const plan = await listPlan(userId, { q: "passport" });
+    expect(plan).toContain("tasks_user_search_idx");
+    expect(plan).not.toContain("tasks_user_created_idx");
+  });
+
+  it("a rare word of one or two characters is looked up by its characters", async () => {
+    for (const q of ["zq", "Ω", "#9 zq"]) {
+      const plan = await listPlan(userId, { q });
+      expect(plan, q).toContain("tasks_user_search_grams_idx");
+      expect(plan, q).not.toContain("tasks_user_created_idx");
+    }
+  });
+
+  it("a word in most tasks walks the sort index, which finds a page at once", async () => {
+    expect(await listPlan(userId, { q: "task" })).toContain("tasks_user_created_idx");
+    expect(await listPlan(userId, { q: "k" })).toContain("tasks_user_created_idx");
+  });
+
+  it("a rare tag is looked up in the tags index", async () => {
+    const plan = await listPlan(userId, { tag: "rare" });
+    expect(plan).toContain("tasks_user_tags_idx");
+    expect(plan).not.toContain("tasks_user_created_idx");
+  });
+
+  it("sort=title walks the natural-order index", async () => {
+    expect(await listPlan(userId, {}, "title")).toContain("tasks_user_title_natural_idx");
+  });
+});
