@@ -2,6 +2,7 @@
 // isolation between users, validation, error responses, concurrency, idempotency, headers and the
 // per-user rate limit.
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../../test/browser.ts";
 import { expectMatchesContract } from "../../test/contract.ts";
@@ -17,6 +18,7 @@ import {
 import type { Database } from "../db/client.ts";
 import type { Task } from "../db/schema.ts";
 import type { Problem } from "../lib/problem.ts";
+import { SEARCHES_IN_FLIGHT, SEARCHES_PER_USER } from "./tasks.index.ts";
 import { SORTS } from "./tasks.service.ts";
 
 let database: Database;
@@ -1378,6 +1380,50 @@ describe(`response headers (${databaseKind})`, () => {
     expect(exposed).toContain("etag");
     expect(exposed).toContain("location");
     expect(response.headers.get("vary")).toContain("Origin");
+  });
+});
+
+describe(`searches in flight (${databaseKind})`, () => {
+  it("a user's third search at once is 429, a fifth in all is 503, both with Retry-After", async () => {
+    expect([SEARCHES_PER_USER, SEARCHES_IN_FLIGHT]).toEqual([2, 4]);
+    const [greedy, other, third] = await Promise.all([newUser(), newUser(), newUser()]);
+    // Each signs in once first, so that the searches below wait on the database, and only there.
+    for (const user of [greedy, other, third]) await user.list("q=warm");
+    const search = (user: ApiUser, q: string) => user.call("GET", `${TASKS}?q=${q}`);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    // Holds the tasks table, so that every search waits until `release`.
+    const holder = database.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table tasks in access exclusive mode`);
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const waiting = [
+      search(greedy, "one"),
+      search(greedy, "two"),
+      search(other, "one"),
+      search(other, "two"),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const tooMany = await search(greedy, "three");
+    await expectProblem(tooMany, 429);
+    expect(tooMany.headers.get("retry-after")).toBe("1");
+    const full = await search(third, "one");
+    await expectProblem(full, 503);
+    expect(full.headers.get("retry-after")).toBe("1");
+    release();
+    await holder;
+    for (const response of await Promise.all(waiting)) expect(response.status).toBe(200);
+    // The slots are given back.
+    expect((await search(greedy, "again")).status).toBe(200);
+    expect((await search(third, "again")).status).toBe(200);
   });
 });
 
