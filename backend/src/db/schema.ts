@@ -233,16 +233,10 @@ export const tasks = pgTable(
     index("tasks_user_position_idx").on(t.user_id, t.position, t.id),
     // `tag=` filter: array containment (`tags @> '{x}'`), scoped to the user by btree_gin.
     index("tasks_user_tags_idx").using("gin", t.user_id, t.tags),
-    // `q=` search (decision 014), on `search_text`: a column this file does not declare, so that no
-    // select or RETURNING carries it (see SEARCH_TEXT). Words with three letters or digits in a row
-    // are found by trigrams (pg_trgm)...
+    // `q=` search (decision 014): words with three letters or digits in a row, by trigrams
+    // (pg_trgm), on `search_text`: a generated column this file does not declare, so that no
+    // select or RETURNING carries it (see SEARCH_TEXT).
     index("tasks_user_search_idx").using("gin", t.user_id, sql`${SEARCH_TEXT} gin_trgm_ops`),
-    // ...shorter ones by their characters and pairs of characters, which trigrams cannot find.
-    index("tasks_user_search_grams_idx").using(
-      "gin",
-      t.user_id,
-      sql`task_search_grams(${SEARCH_TEXT})`,
-    ),
   ],
 );
 

@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKind, openTestDatabase, uniqueEmail } from "../../test/helpers.ts";
 import type { Database } from "../db/client.ts";
 import { users } from "../db/schema.ts";
-import { type ListFilters, listQuery, listStatementKey, type Sort } from "./tasks.service.ts";
+import {
+  type ListFilters,
+  listQuery,
+  listStatementKey,
+  listTasks,
+  type SearchPlan,
+  type Sort,
+  WALK_ROWS,
+} from "./tasks.service.ts";
 
 let database: Database;
 beforeAll(async () => {
@@ -27,8 +35,14 @@ let probes = 0;
  * statement is planned once for any values (the generic plan it settles on after five runs), an
  * unnamed one with its values every time.
  */
-async function listPlan(userId: string, filters: Partial<ListFilters>, sort: Sort = "created") {
-  const options = { filters: { status: "all" as const, tz: "UTC", ...filters }, sort, limit: 50 };
+async function listPlan(
+  userId: string,
+  filters: Partial<ListFilters>,
+  sort: Sort = "created",
+  searchPlan?: SearchPlan,
+) {
+  const filled = { status: "all" as const, tz: "UTC", ...filters };
+  const options = { filters: filled, sort, limit: 50, searchPlan };
   const { query, values } = listQuery(database.db, userId, options);
   const statement = query().toSQL();
   const params = fillPlaceholders(statement.params, values);
@@ -65,23 +79,46 @@ describe(`search plans on a long list (${databaseKind})`, () => {
     await database.db.execute(sql`analyze tasks`);
   });
 
-  it("a rare word is looked up in the trigram index, not found by walking the whole list", async () => {
-    const plan = await listPlan(userId, { q: "passport" });
-    expect(plan).toContain("tasks_user_search_idx");
-    expect(plan).not.toContain("tasks_user_created_idx");
+  it(`a search's first step reads at most ${WALK_ROWS} tasks, walking the sort index`, async () => {
+    for (const q of ["passport", "zq", "task"]) {
+      const plan = await listPlan(userId, { q }, "created", "walk");
+      expect(plan, q).toMatch(
+        /CTE walk\n\s+->\s+Limit .*\n\s+->\s+Index Scan using tasks_user_created_idx/,
+      );
+    }
   });
 
-  it("a rare word of one or two characters is looked up by its characters", async () => {
-    for (const q of ["zq", "Ω", "#9 zq"]) {
-      const plan = await listPlan(userId, { q });
-      expect(plan, q).toContain("tasks_user_search_grams_idx");
+  it("its second step finds every match of a rare word in the trigram index", async () => {
+    for (const q of ["passport", "passport zq", "renew passport"]) {
+      const plan = await listPlan(userId, { q }, "created", "matches");
+      expect(plan, q).toContain("tasks_user_search_idx");
       expect(plan, q).not.toContain("tasks_user_created_idx");
     }
   });
 
-  it("a word in most tasks walks the sort index, which finds a page at once", async () => {
-    expect(await listPlan(userId, { q: "task" })).toContain("tasks_user_created_idx");
-    expect(await listPlan(userId, { q: "k" })).toContain("tasks_user_created_idx");
+  it("finds what lies past the walk, and pages through either step with cursors", async () => {
+    const list = (q: string, after?: { key: string; id: number }) =>
+      listTasks(database.db, userId, {
+        filters: { status: "all", tz: "UTC", q },
+        sort: "created",
+        limit: 3,
+        after,
+      });
+    // Tasks are created newest first by i: "item 19998" is near the end of the oldest-first order.
+    const far = await list("item 19998");
+    expect(far.items.map((task) => task.description)).toEqual(["notes about item 19998"]);
+    expect((await list("rare")).items.map((task) => task.tags)).toEqual([["rare"]]);
+    for (const q of ["notes", "item 1999"]) {
+      const seen: number[] = [];
+      let page = await list(q);
+      for (let n = 0; n < 4 && page.next; n++) {
+        seen.push(...page.items.map((task) => task.id));
+        page = await list(q, page.next);
+      }
+      seen.push(...page.items.map((task) => task.id));
+      expect(new Set(seen).size, q).toBe(seen.length);
+      expect(seen.length, q).toBe(q === "notes" ? 15 : 3);
+    }
   });
 
   it("a rare tag is looked up in the tags index", async () => {

@@ -13,7 +13,7 @@ import {
   type SQL,
   sql,
 } from "drizzle-orm";
-import type { PgInsertValue, PreparedQueryConfig } from "drizzle-orm/pg-core";
+import { PgDialect, type PgInsertValue, type PreparedQueryConfig } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.ts";
 import { prepared } from "../db/prepared.ts";
 import { rowReader } from "../db/rows.ts";
@@ -113,9 +113,10 @@ function filterConditions(
   userId: string,
   filters: ListFilters,
   now: Date,
-): { conditions: SQL[]; values: ListValues } {
+): { conditions: SQL[]; search: SQL[]; values: ListValues } {
   const p = sql.placeholder;
   const conditions: SQL[] = [sql`${tasks.user_id} = ${p("userId")}`];
+  const search: SQL[] = [];
   const values: ListValues = { userId };
   if (filters.status !== "all") {
     conditions.push(sql`${tasks.is_completed} = ${p("completed")}`);
@@ -123,19 +124,15 @@ function filterConditions(
   }
   if (filters.q) {
     // Every word, anywhere in the title, description or tags (search_text, lower case). A word
-    // with a trigram is looked up in tasks_user_search_idx (LIKE); the others in
-    // tasks_user_search_grams_idx by their characters and pairs, then checked with strpos, which
-    // the trigram index cannot take (without a trigram, it would read all of its entries).
+    // with a trigram can be looked up in tasks_user_search_idx (LIKE); the others are checked
+    // with strpos, which that index cannot take (without a trigram, it would read all of it).
     searchWords(filters.q).forEach((word, i) => {
       const value = p(`q${i}`);
       if (HAS_TRIGRAM.test(word)) {
-        conditions.push(sql`${SEARCH_TEXT} like lower(${value})`);
+        search.push(sql`${SEARCH_TEXT} like lower(${value})`);
         values[`q${i}`] = likePattern(word);
       } else {
-        conditions.push(
-          sql`task_search_grams(${SEARCH_TEXT}) @> task_search_grams(lower(${value}))`,
-          sql`strpos(${SEARCH_TEXT}, lower(${value})) > 0`,
-        );
+        search.push(sql`strpos(${SEARCH_TEXT}, lower(${value})) > 0`);
         values[`q${i}`] = word;
       }
     });
@@ -159,7 +156,7 @@ function filterConditions(
     }[filters.due];
     conditions.push(due);
   }
-  return { conditions, values };
+  return { conditions, search, values };
 }
 
 interface ListOptions {
@@ -174,9 +171,32 @@ interface ListOptions {
  * The list query (built on demand), with placeholders, and the values for them. One row more than the page is
  * fetched, to know whether more follow. Benchmarks EXPLAIN it.
  */
-export function listQuery(db: Db, userId: string, options: ListOptions) {
+/**
+ * How a search runs (decision 014). "walk": look for the page among the first WALK_ROWS tasks in
+ * the list's order only, which finds it at once when the words are common. "matches": find every
+ * match, by index where a word has a trigram, then sort them, which is cheap when they are few.
+ * The planner cannot choose between the two for a search: its estimate for several words, or for
+ * words without trigrams, can be off by a factor of 1,000 either way.
+ */
+export type SearchPlan = "walk" | "matches";
+/** Tasks a search's first step reads at most: a few milliseconds (bench/results/tasks-search.md). */
+export const WALK_ROWS = 2_000;
+
+const dialect = new PgDialect();
+// Unqualified: the search steps select them from a CTE that holds the task's row.
+const TASK_COLUMNS = sql.raw(
+  Object.values(getTableColumns(tasks))
+    .map((column) => `"${column.name}"`)
+    .join(", "),
+);
+
+export function listQuery(
+  db: Db,
+  userId: string,
+  options: ListOptions & { searchPlan?: SearchPlan | undefined },
+) {
   const { key, type, descending } = sortSpec(options.sort);
-  const { conditions, values } = filterConditions(
+  const { conditions, search, values } = filterConditions(
     userId,
     options.filters,
     options.now ?? new Date(),
@@ -192,27 +212,48 @@ export function listQuery(db: Db, userId: string, options: ListOptions) {
   }
   values.limit = options.limit + 1;
   const order = descending ? desc : asc;
+  const direction = sql.raw(descending ? "desc" : "asc");
+  const limit = sql.placeholder("limit");
+  const rows = sql`${tasks}.*, ${key} as sort_key from ${tasks}`;
+  const page = sql`order by sort_key ${direction}, "id" ${direction} limit ${limit}`;
   // Built only when the statement is prepared: each later call needs the values alone.
   // The task's columns in table order, then the sort key: the order readListRow expects.
-  const query = () =>
-    db
-      .select({ ...getTableColumns(tasks), sortKey: sql<string>`(${key})::text` })
-      .from(tasks)
-      .where(and(...conditions))
-      .orderBy(order(key), order(tasks.id))
-      .limit(sql.placeholder("limit"));
+  const query = () => {
+    switch (options.searchPlan) {
+      case "walk": {
+        // Also how many tasks were read: fewer than WALK_ROWS means the list ended, all seen.
+        const text = sql`with walk as (select ${rows} where ${and(...conditions)} order by ${order(key)}, ${order(tasks.id)} limit ${WALK_ROWS}) select ${TASK_COLUMNS}, sort_key::text, (select count(*) from walk)::int from walk where ${and(...search)} ${page}`;
+        return { toSQL: () => dialect.sqlToQuery(text) };
+      }
+      case "matches": {
+        // Materialized: every match is found first, so the planner has no LIMIT to walk towards.
+        const text = sql`with matches as materialized (select ${rows} where ${and(...conditions, ...search)}) select ${TASK_COLUMNS}, sort_key::text from matches ${page}`;
+        return { toSQL: () => dialect.sqlToQuery(text) };
+      }
+      default:
+        return db
+          .select({ ...getTableColumns(tasks), sortKey: sql<string>`(${key})::text` })
+          .from(tasks)
+          .where(and(...conditions, ...search))
+          .orderBy(order(key), order(tasks.id))
+          .limit(limit);
+    }
+  };
   return { query, values };
 }
 
 interface ListRow {
   task: Task;
   sortKey: string;
+  /** A search's walk: how many tasks it read. */
+  walked?: number;
 }
 const readTask = rowReader(tasks);
 const SORT_KEY_COLUMN = Object.keys(getTableColumns(tasks)).length;
 const readListRow = (row: unknown[]): ListRow => ({
   task: readTask(row),
   sortKey: row[SORT_KEY_COLUMN] as string,
+  walked: row[SORT_KEY_COLUMN + 1] as number | undefined,
 });
 
 /**
@@ -224,6 +265,38 @@ export async function listTasks(
   userId: string,
   options: ListOptions,
 ): Promise<{ items: Task[]; next: Position | null }> {
+  if (options.filters.q) {
+    // A search: first the walk, bounded; when it found less than a page among WALK_ROWS tasks,
+    // the matches are sparse, and finding them all by index is the cheap way.
+    const walked = await runList(db, userId, { ...options, searchPlan: "walk" });
+    const [first] = walked.rows;
+    const complete =
+      walked.rows.length > options.limit ||
+      (first !== undefined && (first.walked ?? WALK_ROWS) < WALK_ROWS);
+    return pageOf(
+      complete
+        ? walked.rows
+        : (await runList(db, userId, { ...options, searchPlan: "matches" })).rows,
+      options.limit,
+    );
+  }
+  return pageOf((await runList(db, userId, options)).rows, options.limit);
+}
+
+function pageOf(rows: ListRow[], limit: number): { items: Task[]; next: Position | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => row.task),
+    next: rows.length > limit && last ? { key: last.sortKey, id: last.task.id } : null,
+  };
+}
+
+async function runList(
+  db: Db,
+  userId: string,
+  options: ListOptions & { searchPlan?: SearchPlan },
+): Promise<{ rows: ListRow[] }> {
   const { query, values } = listQuery(db, userId, options);
   const readRows = (rows: unknown[][]) => rows.map(readListRow);
   const key = listStatementKey(options);
@@ -245,13 +318,7 @@ export async function listTasks(
             readRows,
           ),
         );
-  const rows = await statement.execute(values);
-  const page = rows.slice(0, options.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => row.task),
-    next: rows.length > options.limit && last ? { key: last.sortKey, id: last.task.id } : null,
-  };
+  return { rows: await statement.execute(values) };
 }
 
 /**
