@@ -3,6 +3,7 @@
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -160,6 +161,23 @@ export const DESCRIPTION_MAX = 5000;
 export const TAGS_MAX = 20;
 export const TAG_MAX = 32;
 
+/**
+ * The title as `sort=title` orders it: lower case, each run of digits left-padded with zeros to 20
+ * digits, so that numbers compare as numbers ("#19" < "#103") under any collation, PGlite's
+ * included (it has no ICU numeric collation). Immutable built-ins only, so an index can hold it
+ * and keyset cursors resume on it. Runs longer than 20 digits keep their length (no digit is lost).
+ */
+export const titleSortKey = (title: AnyPgColumn) =>
+  sql`regexp_replace(regexp_replace(lower(${title}), '[0-9]+', '00000000000000000000\\&', 'g'), '0*([0-9]{20,})', '\\1', 'g')`;
+
+/**
+ * The generated column `tasks.search_text` (migration 0005): lower(title, description and tags,
+ * separated by spaces), kept by Postgres from those columns. It is left out of the table definition
+ * on purpose: Drizzle would then return it from every select and RETURNING, in every API response.
+ * A search word never contains a space, so it cannot match across two fields.
+ */
+export const SEARCH_TEXT = sql.raw(`"search_text"`);
+
 export const tasks = pgTable(
   "tasks",
   {
@@ -208,18 +226,17 @@ export const tasks = pgTable(
     ),
     // Lists sorted by priority (enum order).
     index("tasks_user_priority_idx").on(t.user_id, t.priority, t.id),
-    // Lists sorted by title, case-insensitively.
-    index("tasks_user_title_idx").on(t.user_id, sql`lower(${t.title})`, t.id),
+    // Lists sorted by title, case-insensitively and in natural order ("#19" before "#103"): the
+    // same expression as titleSortKey.
+    index("tasks_user_title_natural_idx").on(t.user_id, titleSortKey(t.title), t.id),
     // Lists in the user's manual order.
     index("tasks_user_position_idx").on(t.user_id, t.position, t.id),
     // `tag=` filter: array containment (`tags @> '{x}'`), scoped to the user by btree_gin.
     index("tasks_user_tags_idx").using("gin", t.user_id, t.tags),
-    // `q=` search: the user's tasks whose title or description contains the text, any case (pg_trgm).
-    index("tasks_user_search_idx").using(
-      "gin",
-      t.user_id,
-      sql`(${t.title} || ' ' || ${t.description}) gin_trgm_ops`,
-    ),
+    // `q=` search (decision 014): words with three letters or digits in a row, by trigrams
+    // (pg_trgm), on `search_text`: a generated column this file does not declare, so that no
+    // select or RETURNING carries it (see SEARCH_TEXT).
+    index("tasks_user_search_idx").using("gin", t.user_id, sql`${SEARCH_TEXT} gin_trgm_ops`),
   ],
 );
 

@@ -98,3 +98,31 @@ export function requestDeadline(ms: number, late: (c: Context<AppEnv>) => Respon
     if (outcome === "late") c.res = late(c);
   });
 }
+
+/**
+ * Bounds work in flight: at most `perUser` at once for one user, `total` for everyone. `enter`
+ * says which bound refused, or gives the function that leaves the slot (call it once, when done).
+ * Kept in this process, like perUserRateLimit.
+ */
+export function inFlightLimit({ perUser, total }: { perUser: number; total: number }) {
+  const byUser = new Map<string, number>();
+  let all = 0;
+  return {
+    enter(userId: string): "user" | "total" | (() => void) {
+      const mine = byUser.get(userId) ?? 0;
+      if (mine >= perUser) return "user";
+      if (all >= total) return "total";
+      byUser.set(userId, mine + 1);
+      all++;
+      let left = false;
+      return () => {
+        if (left) return;
+        left = true;
+        all--;
+        const now = (byUser.get(userId) ?? 1) - 1;
+        if (now === 0) byUser.delete(userId);
+        else byUser.set(userId, now);
+      };
+    },
+  };
+}

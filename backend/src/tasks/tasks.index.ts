@@ -6,6 +6,7 @@ import type { Db } from "../db/client.ts";
 import type { Task } from "../db/schema.ts";
 import type { CursorCodec } from "../lib/cursor.ts";
 import type { AppEnv } from "../lib/hono-env.ts";
+import { inFlightLimit } from "../lib/http-guards.ts";
 import { problem } from "../lib/problem.ts";
 import { validationHook } from "../lib/validation.ts";
 import { hashRequest, idempotent } from "./idempotency.ts";
@@ -27,8 +28,17 @@ function expectedVersion(header: string | undefined): number | undefined {
 /** Where a task lives (relative, so it stays right behind a proxy). */
 const taskLocation = (task: Task) => `/api/${task.user_id}/tasks/${task.id}`;
 
+/**
+ * Searches in flight at once (decision 014): per user, and for everyone. A search is the one list
+ * query whose cost depends on what the client types; these bounds keep one user's searches from
+ * holding the connections every other request needs (the pool has 10 by default).
+ */
+export const SEARCHES_PER_USER = 2;
+export const SEARCHES_IN_FLIGHT = 4;
+
 export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
   const { db, cursors } = deps;
+  const searches = inFlightLimit({ perUser: SEARCHES_PER_USER, total: SEARCHES_IN_FLIGHT });
 
   // `{user_id}` must be the caller ("me" or their own id). Checked once, for every task route.
   const ownPath = createMiddleware<AppEnv>(async (c, next) => {
@@ -77,7 +87,27 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
             detail: "The cursor is damaged, or was made for another query.",
           });
       }
-      const page = await service.listTasks(db, userId, { filters, sort, limit, after });
+      let leave = () => {};
+      if (filters.q) {
+        const slot = searches.enter(userId);
+        if (slot === "user" || slot === "total") {
+          const response =
+            slot === "user"
+              ? problem(c, 429, {
+                  detail: `At most ${SEARCHES_PER_USER} searches at once per user: wait for one to finish.`,
+                })
+              : problem(c, 503, { detail: "Too many searches at once just now: retry shortly." });
+          response.headers.set("Retry-After", "1");
+          return response;
+        }
+        leave = slot;
+      }
+      let page: Awaited<ReturnType<typeof service.listTasks>>;
+      try {
+        page = await service.listTasks(db, userId, { filters, sort, limit, after });
+      } finally {
+        leave();
+      }
       return c.json(
         { items: page.items, next_cursor: page.next ? cursors.encode(page.next, query) : null },
         200,

@@ -95,7 +95,9 @@ export const listQuery = z.object({
     .refine(hasNoNul, "cannot contain NUL characters")
     .optional()
     .openapi({
-      description: "Case-insensitive text to find in the title or description.",
+      description:
+        "Words to find: a task matches when every word (split at spaces) occurs, in any case, in its title, description or one of its tags. `%`, `_` and `\\` are plain characters. A user runs at most 2 searches at once (a third is 429) and the server 4 in all (then 503), both with `Retry-After`.",
+      example: "passport march",
     }),
   tag: z
     .string()
@@ -103,7 +105,8 @@ export const listQuery = z.object({
     .min(1)
     .max(32)
     .refine(hasNoNul, "cannot contain NUL characters")
-    .optional(),
+    .optional()
+    .openapi({ description: "Only tasks with this tag (exactly, case included)." }),
   priority: z.enum(taskPriority.enumValues).optional(),
   due: z.enum(DUE_FILTERS).optional().openapi({
     description:
@@ -114,10 +117,10 @@ export const listQuery = z.object({
     .refine(isTimeZone, "must be an IANA time zone, such as Europe/Paris")
     .default("UTC")
     .openapi({ description: 'The time zone that decides "today".', example: "Europe/Paris" }),
-  sort: z
-    .enum(SORTS)
-    .default("created")
-    .openapi({ description: "A leading - reverses the order; ties go by id." }),
+  sort: z.enum(SORTS).default("created").openapi({
+    description:
+      'A leading - reverses the order; ties go by id. `title` is case-insensitive and natural: numbers compare as numbers ("#19" before "#103").',
+  }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z
     .string()

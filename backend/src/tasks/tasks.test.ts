@@ -2,6 +2,7 @@
 // isolation between users, validation, error responses, concurrency, idempotency, headers and the
 // per-user rate limit.
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../../test/browser.ts";
 import { expectMatchesContract } from "../../test/contract.ts";
@@ -17,6 +18,7 @@ import {
 import type { Database } from "../db/client.ts";
 import type { Task } from "../db/schema.ts";
 import type { Problem } from "../lib/problem.ts";
+import { SEARCHES_IN_FLIGHT, SEARCHES_PER_USER } from "./tasks.index.ts";
 import { SORTS } from "./tasks.service.ts";
 
 let database: Database;
@@ -487,6 +489,44 @@ describe(`list filters and sort orders (${databaseKind})`, () => {
     expect(await search("no such text")).toEqual([]);
   });
 
+  it("q finds every word, each anywhere in the title, description or tags, in any case", async () => {
+    const user = await newUser();
+    const passport = await user.create({ title: "Renew passport before March 3" });
+    const dentist = await user.create({
+      title: "Call",
+      description: "about the filling",
+      tags: ["Dentist", "health"],
+    });
+    const split = await user.create({ title: "xq", description: "jv", tags: ["kw"] });
+    await user.create({ title: "Renew the car's MOT", tags: ["car"] });
+
+    const search = async (text: string) => idsOf(await user.list(`q=${encodeURIComponent(text)}`));
+    expect(await search("passport march")).toEqual([passport.id]);
+    expect(await search("MARCH  Passport")).toEqual([passport.id]);
+    expect(await search("passport april")).toEqual([]);
+    expect(await search("renew 3")).toEqual([passport.id]);
+    // Tags are searched too, alone or with words found elsewhere.
+    expect(await search("dentist")).toEqual([dentist.id]);
+    expect(await search("call dent filling")).toEqual([dentist.id]);
+    expect(await search("heal")).toEqual([dentist.id]);
+    // Each word is found within one field: "qj" would span the title and the description.
+    expect(await search("xq jv kw")).toEqual([split.id]);
+    expect(await search("qj")).toEqual([]);
+    expect(await search("vk")).toEqual([]);
+  });
+
+  it("tag filters by one whole tag, as stored (trimmed, case kept), and combines with q", async () => {
+    const user = await newUser();
+    const work = await user.create({ title: "Quarterly report", tags: [" Work ", "urgent"] });
+    await user.create({ title: "Report card", tags: ["school"] });
+    await user.create({ title: "Workshop", tags: ["workshop"] });
+    expect(idsOf(await user.list("tag=Work"))).toEqual([work.id]);
+    expect(idsOf(await user.list(`tag=${encodeURIComponent(" Work ")}`))).toEqual([work.id]);
+    expect(idsOf(await user.list("tag=work"))).toEqual([]);
+    expect(idsOf(await user.list("tag=Work&q=report"))).toEqual([work.id]);
+    expect(idsOf(await user.list("tag=school&q=quarterly"))).toEqual([]);
+  });
+
   it("tag and priority", async () => {
     const user = await newUser();
     const home = await user.create({ title: "home", tags: ["home", "weekend"], priority: "high" });
@@ -608,6 +648,39 @@ describe(`list filters and sort orders (${databaseKind})`, () => {
     expect(await sorted("-created")).toEqual([low.id, medium.id, none.id, high.id]);
     expect(await sorted("due")).toEqual([medium.id, low.id, high.id, none.id]); // no date last
     expect(await sorted("position")).toEqual([high.id, none.id, medium.id, low.id]);
+  });
+
+  it("sort=title is natural: numbers compare as numbers, any case, and cursors page through it", async () => {
+    const user = await newUser();
+    const titles = ["#103", "Task 10", "#19", "task 9", "#2", "Task 9b", "v1.10", "v1.9", "B", "a"];
+    const byTitle = new Map<string, number>();
+    for (const title of titles) byTitle.set(title, (await user.create({ title })).id);
+    const natural = [
+      "#2",
+      "#19",
+      "#103",
+      "a",
+      "B",
+      "task 9",
+      "Task 9b",
+      "Task 10",
+      "v1.9",
+      "v1.10",
+    ];
+    const expected = natural.map((title) => byTitle.get(title));
+    expect(idsOf(await user.list("sort=title"))).toEqual(expected);
+    expect(idsOf(await user.list("sort=-title"))).toEqual([...expected].reverse());
+    // Page by page, resuming from each cursor.
+    const paged: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `sort=title&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const response = await user.call("GET", `${TASKS}?${query}`);
+      const page = (await response.json()) as { items: Task[]; next_cursor: string | null };
+      paged.push(...idsOf(page.items));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(paged).toEqual(expected);
   });
 
   it("pages one task at a time through every sort order, ties included, in the same order as one page", async () => {
@@ -1307,6 +1380,50 @@ describe(`response headers (${databaseKind})`, () => {
     expect(exposed).toContain("etag");
     expect(exposed).toContain("location");
     expect(response.headers.get("vary")).toContain("Origin");
+  });
+});
+
+describe(`searches in flight (${databaseKind})`, () => {
+  it("a user's third search at once is 429, a fifth in all is 503, both with Retry-After", async () => {
+    expect([SEARCHES_PER_USER, SEARCHES_IN_FLIGHT]).toEqual([2, 4]);
+    const [greedy, other, third] = await Promise.all([newUser(), newUser(), newUser()]);
+    // Each signs in once first, so that the searches below wait on the database, and only there.
+    for (const user of [greedy, other, third]) await user.list("q=warm");
+    const search = (user: ApiUser, q: string) => user.call("GET", `${TASKS}?q=${q}`);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    // Holds the tasks table, so that every search waits until `release`.
+    const holder = database.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table tasks in access exclusive mode`);
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const waiting = [
+      search(greedy, "one"),
+      search(greedy, "two"),
+      search(other, "one"),
+      search(other, "two"),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const tooMany = await search(greedy, "three");
+    await expectProblem(tooMany, 429);
+    expect(tooMany.headers.get("retry-after")).toBe("1");
+    const full = await search(third, "one");
+    await expectProblem(full, 503);
+    expect(full.headers.get("retry-after")).toBe("1");
+    release();
+    await holder;
+    for (const response of await Promise.all(waiting)) expect(response.status).toBe(200);
+    // The slots are given back.
+    expect((await search(greedy, "again")).status).toBe(200);
+    expect((await search(third, "again")).status).toBe(200);
   });
 });
 

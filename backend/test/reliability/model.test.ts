@@ -121,11 +121,43 @@ function stored(fields: Partial<NewFields>): Partial<Task> {
 
 // ---- Commands' inputs ----
 
-// Titles are single ASCII words: lower(title) then sorts alike under any collation.
-const TITLES = ["milk", "Milk", "bread", "eggs", "tea", "TEA", "apple", "zebra", " milk ", "tea  "];
+// Titles are ASCII: the natural sort key then sorts alike under any collation. Numbers test the
+// natural order ("#19" before "#103").
+const TITLES = [
+  "milk",
+  "Milk",
+  "bread",
+  "eggs",
+  "tea",
+  "TEA",
+  "apple",
+  "zebra",
+  " milk ",
+  "tea  ",
+  "#19",
+  "#103",
+  "task 9",
+  "Task 10",
+  "#007",
+];
 const DESCRIPTIONS = ["", "buy milk", "50% off", "snake_case", "back\\slash", "Bread and TEA"];
 const TAGS = ["home", "work", "Work", " urgent ", "a%b", "x_y"];
-const SEARCHES = ["milk", "MILK", "%", "_", "\\", "ea", "bread and", " tea ", "nowhere"];
+const SEARCHES = [
+  "milk",
+  "MILK",
+  "%",
+  "_",
+  "\\",
+  "ea",
+  "bread and",
+  " tea ",
+  "nowhere",
+  "tea milk",
+  "work",
+  "a%b milk",
+  "1",
+  "#1",
+];
 const TAG_FILTERS = ["home", "work", "Work", "urgent", " home ", "a%b", "nope"];
 const SORTS = ["created", "-created", "due", "-due", "priority", "-priority", "title", "-title"];
 const ALL_SORTS = [...SORTS, "position"] as const;
@@ -505,12 +537,14 @@ type ListQuery = typeof listQueryArb extends fc.Arbitrary<infer T> ? T : never;
 /** Whether a task passes the list filters. The due dates are years away, so "today" is never. */
 function passes(task: Task, query: ListQuery, now: number): boolean {
   const due = task.due_at === null ? null : Date.parse(task.due_at);
-  const search = query.q?.trim().toLowerCase();
+  // Every word of q, each anywhere in the title, description or a tag (never across two).
+  const words = query.q?.trim().toLowerCase().split(/\s+/).filter(Boolean) ?? [];
+  const fields = [task.title, task.description, ...task.tags].map((field) => field.toLowerCase());
   const tag = query.tag?.trim();
   return (
     (query.status !== "pending" || !task.is_completed) &&
     (query.status !== "completed" || task.is_completed) &&
-    (!search || `${task.title} ${task.description}`.toLowerCase().includes(search)) &&
+    words.every((word) => fields.some((field) => field.includes(word))) &&
     (!tag || task.tags.includes(tag)) &&
     (!query.priority || task.priority === query.priority) &&
     (query.due !== "overdue" || (due !== null && due < now && !task.is_completed)) &&
@@ -527,7 +561,13 @@ function byListSort(sort: string) {
     created: (task) => micros(task.created_at),
     due: (task) => (task.due_at === null ? Number.POSITIVE_INFINITY : Date.parse(task.due_at)),
     priority: (task) => PRIORITIES.indexOf(task.priority),
-    title: (task) => task.title.toLowerCase(),
+    // Natural order: each run of digits padded to 20 digits (the index's expression).
+    title: (task) =>
+      task.title
+        .toLowerCase()
+        .replace(/[0-9]+/g, (digits) =>
+          `${"0".repeat(20)}${digits}`.replace(/^0*(\d{20,})$/, "$1"),
+        ),
     position: (task) => task.position,
   };
   const key = keyOf[sort.replace("-", "")];
