@@ -150,6 +150,34 @@ export const signInFailures = pgTable("sign_in_failures", {
   windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
 });
 
+/** A transaction id that never wraps around (Postgres' xid8), read as a decimal string. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
+
+/**
+ * Ended sessions (signed out, revoked, removed when expired, deleted with their user) and deleted
+ * users, whose JWTs must be refused before they expire. Written only by triggers on `session` and
+ * `users` (migration 0005), so no code path can forget one; every API instance reads the new rows
+ * once a second (auth/token-revocations.ts), and rows are deleted once every JWT they concern has
+ * expired.
+ */
+export const tokenRevocations = pgTable(
+  "token_revocations",
+  {
+    /** Null when the whole user is revoked (the account was deleted). */
+    sessionId: uuid("session_id"),
+    userId: uuid("user_id").notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The transaction that wrote the row: the pollers' cursor, safe against commit order. */
+    xid: xid8().notNull().default(sql`pg_current_xact_id()`),
+  },
+  (t) => [
+    // The poll: rows written by transactions from a given id on.
+    index("token_revocations_xid_idx").on(t.xid),
+    // The clean-up: rows older than a JWT's lifetime.
+    index("token_revocations_revoked_at_idx").on(t.revokedAt),
+  ],
+);
+
 // ---- Tasks ----
 
 // A Postgres enum sorts in declaration order, so `ORDER BY priority` is none < low < medium < high.
