@@ -37,6 +37,7 @@ export type AppConfig = AuthConfig &
     | "NODE_ENV"
     | "TRUSTED_PROXY"
     | "SIGN_IN_FAILURES_MAX"
+    | "SIGN_IN_FAILURES_ACCOUNT_MAX"
     | "SIGN_IN_FAILURES_WINDOW"
     | "API_RATE_LIMIT_MAX"
     | "API_RATE_LIMIT_WINDOW"
@@ -77,7 +78,8 @@ export function createApp({ database, logger, config, revocations }: AppDeps) {
     revocations,
   });
   const signInFailures = createSignInFailures(database.db, {
-    max: config.SIGN_IN_FAILURES_MAX,
+    maxPerAddress: config.SIGN_IN_FAILURES_MAX,
+    maxPerAccount: config.SIGN_IN_FAILURES_ACCOUNT_MAX,
     windowSeconds: config.SIGN_IN_FAILURES_WINDOW,
   });
   const signedIn = requireUser({

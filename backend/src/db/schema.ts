@@ -140,15 +140,25 @@ export const rateLimits = pgTable("rate_limit", {
   lastRequest: bigint("last_request", { mode: "number" }).notNull(),
 });
 
+/** `sign_in_failures.address` of the row that counts an account's failures from every address. */
+export const ANY_ADDRESS = "*";
+
 /**
- * Failed sign-ins per account (email), for the per-account limit: after SIGN_IN_FAILURES_MAX
- * failures within SIGN_IN_FAILURES_WINDOW, sign-in for that email answers 429 until the window ends.
+ * Failed sign-ins per account (email) and client address, plus one row per account for all
+ * addresses together (`address` = ANY_ADDRESS). SIGN_IN_FAILURES_MAX failures from one address, or
+ * SIGN_IN_FAILURES_ACCOUNT_MAX from all, within SIGN_IN_FAILURES_WINDOW lock that sign-in (429)
+ * until the window ends (auth/sign-in-failures.ts).
  */
-export const signInFailures = pgTable("sign_in_failures", {
-  email: text().primaryKey(),
-  failures: integer().notNull(),
-  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
-});
+export const signInFailures = pgTable(
+  "sign_in_failures",
+  {
+    email: text().notNull(),
+    address: text().notNull(),
+    failures: integer().notNull(),
+    windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.email, t.address] })],
+);
 
 /** A transaction id that never wraps around (Postgres' xid8), read as a decimal string. */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });

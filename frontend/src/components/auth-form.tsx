@@ -30,7 +30,8 @@ function explain(error: unknown, mode: Mode): Errors {
     case "PASSWORD_TOO_COMMON":
       return { password: error.message };
     case "INVALID_EMAIL_OR_PASSWORD":
-      return { form: "Wrong email or password." };
+      // The API's message says how many tries are left before sign-in is locked.
+      return { form: error.message || "Wrong email or password." };
   }
   if (error.status === 429) {
     return {

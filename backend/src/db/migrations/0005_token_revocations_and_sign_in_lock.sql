@@ -1,3 +1,15 @@
+-- Sign-in failures are counted per account and client address, and per account over all addresses
+-- (address '*'). The counts only matter for one window (15 minutes), so the table is rebuilt with
+-- its new key rather than converted.
+DROP TABLE "sign_in_failures";--> statement-breakpoint
+CREATE TABLE "sign_in_failures" (
+	"email" text NOT NULL,
+	"address" text NOT NULL,
+	"failures" integer NOT NULL,
+	"window_started_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "sign_in_failures_email_address_pk" PRIMARY KEY("email","address")
+);
+--> statement-breakpoint
 CREATE TABLE "token_revocations" (
 	"session_id" uuid,
 	"user_id" uuid NOT NULL,
