@@ -8,14 +8,16 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
 import { pino } from "pino";
-import { createApp } from "../backend/src/app.ts";
+import { createApp, JWT_LIFETIME_SECONDS, startTokenRevocations } from "../backend/src/app.ts";
 import { type Database, openDatabase } from "../backend/src/db/client.ts";
 import { migrate } from "../backend/src/db/migrate.ts";
 import { parseEnv } from "../backend/src/env.ts";
 import { withThrowawayDatabase } from "./throwaway-database.ts";
 
 const WARMUP = 300;
+const REVOKED = 10_000;
 const ROUNDS = 3000;
 const ORIGIN = "http://localhost:3000";
 const resultsFile = fileURLToPath(new URL("./results/require-user.md", import.meta.url));
@@ -26,7 +28,12 @@ async function measure(label: string, database: Database) {
     ...parseEnv({ RATE_LIMIT_ENABLED: "false", API_RATE_LIMIT_MAX: "1000000" }),
     secret: randomBytes(32).toString("hex"),
   };
-  const app = createApp({ database, logger: pino({ level: "silent" }), config });
+  const logger = pino({ level: "silent" });
+  const revocations = startTokenRevocations(database.db, {
+    tokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
+    logger,
+  });
+  const app = createApp({ database, logger, config, revocations });
 
   const signUp = await app.request("/api/auth/sign-up/email", {
     method: "POST",
@@ -57,6 +64,14 @@ async function measure(label: string, database: Database) {
   const baseline = await perRequest("/healthz", {});
   const withCookie = await perRequest("/api/me", { Cookie: cookie });
   const withJwt = await perRequest("/api/me", { Authorization: `Bearer ${token}` });
+  // The revocation check is two in-memory lookups: its cost must not grow with the list. Fill it
+  // with 10,000 ended sessions (as the triggers would write them) and measure again.
+  await database.db.execute(sql`
+    insert into token_revocations (session_id, user_id)
+    select gen_random_uuid(), gen_random_uuid() from generate_series(1, ${REVOKED})`);
+  await revocations.poll();
+  const withJwtAndRevoked = await perRequest("/api/me", { Authorization: `Bearer ${token}` });
+  await revocations.stop();
   await database.close();
   const row = (name: string, us: number) =>
     `| ${label} | ${name} | ${Math.round(us)} µs | ${Math.round(us - baseline)} µs |`;
@@ -64,6 +79,7 @@ async function measure(label: string, database: Database) {
     row("no auth (/healthz baseline)", baseline),
     row("session cookie", withCookie),
     row("bearer JWT", withJwt),
+    row(`bearer JWT, ${REVOKED.toLocaleString("en")} revoked sessions known`, withJwtAndRevoked),
   ];
 }
 
@@ -85,7 +101,8 @@ const report = `# Cost of requireUser
 Per request, sequential, in process (\`app.request\`, no network), ${ROUNDS} requests after ${WARMUP}
 of warm-up. "Guard cost" is the time minus the unguarded \`/healthz\` baseline: for a cookie,
 Better Auth's session lookup (a database query); for a JWT, the local EdDSA verification (no
-database). Produced by \`npm run bench:require-user\` on ${new Date().toISOString().slice(0, 10)},
+database; a token already verified is remembered) and the check against the sessions and users
+revoked (in memory, read from the database once a second in the background). Produced by \`npm run bench:require-user\` on ${new Date().toISOString().slice(0, 10)},
 Node ${process.version}, ${cpus().length} cores.
 
 | database | credential | per request | guard cost |

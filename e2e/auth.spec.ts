@@ -172,6 +172,13 @@ test.describe("sign-in errors", () => {
       await fillSignIn(page, account.email, `wrong password ${attempt}`);
       statuses.push((await answered).status());
       await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+      // The user is told, before the lock, how many tries are left.
+      if (attempt <= 4) {
+        const left = 5 - attempt;
+        await expect(
+          alert(page, `Wrong email or password. ${left} ${left === 1 ? "try" : "tries"} left`),
+        ).toBeVisible();
+      }
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     const locked = alert(

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { createApp } from "../src/app.ts";
+import { createApp, JWT_LIFETIME_SECONDS, startTokenRevocations } from "../src/app.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { BACKEND_DIR, parseEnv } from "../src/env.ts";
@@ -16,13 +16,23 @@ async function servedDocument(): Promise<{ status: number; text: string }> {
   const database = await openDatabase({ url: "memory://", dataDir: "unused" });
   try {
     await migrate(database.db);
-    const app = createApp({
-      database,
-      logger: pino({ level: "silent" }),
-      config: { ...parseEnv({}), secret: "x".repeat(40) },
+    const logger = pino({ level: "silent" });
+    const revocations = startTokenRevocations(database.db, {
+      tokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
+      logger,
     });
-    const response = await app.request("/openapi.json");
-    return { status: response.status, text: await response.text() };
+    try {
+      const app = createApp({
+        database,
+        logger,
+        config: { ...parseEnv({}), secret: "x".repeat(40) },
+        revocations,
+      });
+      const response = await app.request("/openapi.json");
+      return { status: response.status, text: await response.text() };
+    } finally {
+      await revocations.stop();
+    }
   } finally {
     await database.close();
   }

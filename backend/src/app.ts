@@ -7,10 +7,11 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { JSONWebKeySet } from "jose";
 import { authRoutes } from "./auth/auth.routes.ts";
-import { type AuthConfig, createAuth } from "./auth/auth.ts";
+import { type AuthConfig, createAuth, JWT_LIFETIME_SECONDS } from "./auth/auth.ts";
 import { createJwtVerifier } from "./auth/jwt.ts";
 import { requireUser } from "./auth/require-user.ts";
 import { createSignInFailures } from "./auth/sign-in-failures.ts";
+import type { Revocations } from "./auth/token-revocations.ts";
 import type { Database } from "./db/client.ts";
 import { docsRoutes } from "./docs/docs.routes.ts";
 import type { Env } from "./env.ts";
@@ -36,6 +37,7 @@ export type AppConfig = AuthConfig &
     | "NODE_ENV"
     | "TRUSTED_PROXY"
     | "SIGN_IN_FAILURES_MAX"
+    | "SIGN_IN_FAILURES_ACCOUNT_MAX"
     | "SIGN_IN_FAILURES_WINDOW"
     | "API_RATE_LIMIT_MAX"
     | "API_RATE_LIMIT_WINDOW"
@@ -48,6 +50,11 @@ export interface AppDeps {
   database: Database;
   logger: Logger;
   config: AppConfig;
+  /**
+   * Ended sessions and deleted users, kept up to date from the database by whoever owns it
+   * (startTokenRevocations), who stops it before closing the database.
+   */
+  revocations: Revocations;
 }
 
 // A readiness probe must answer quickly even when the database hangs rather than refuses.
@@ -61,15 +68,18 @@ const UNAVAILABLE_RETRY_AFTER = "5";
 const REQUEST_DEADLINE_MS = 8_000;
 
 /** Builds the HTTP app. The server and the tests both call it, with their own database. */
-export function createApp({ database, logger, config }: AppDeps) {
+export function createApp({ database, logger, config, revocations }: AppDeps) {
   const auth = createAuth({ db: database.db, config, logger });
   const verifyToken = createJwtVerifier({
     loadKeys: () => auth.api.getJwks() as Promise<JSONWebKeySet>,
     issuer: config.BETTER_AUTH_URL,
     audience: config.BETTER_AUTH_URL,
+    maxLifetimeSeconds: JWT_LIFETIME_SECONDS,
+    revocations,
   });
   const signInFailures = createSignInFailures(database.db, {
-    max: config.SIGN_IN_FAILURES_MAX,
+    maxPerAddress: config.SIGN_IN_FAILURES_MAX,
+    maxPerAccount: config.SIGN_IN_FAILURES_ACCOUNT_MAX,
     windowSeconds: config.SIGN_IN_FAILURES_WINDOW,
   });
   const signedIn = requireUser({
@@ -212,7 +222,7 @@ export function createApp({ database, logger, config }: AppDeps) {
       return problem(c, error.status, { detail: error.message });
     }
     // Every foreign key points at users: a violation means the caller's account was deleted while
-    // its JWT (verified without the database) is still unexpired.
+    // its JWT was in flight, or in the second before this instance read the revocation.
     if (sqlState(error) === FOREIGN_KEY_VIOLATION) {
       logger.info(
         {
@@ -249,6 +259,10 @@ export function createApp({ database, logger, config }: AppDeps) {
 }
 
 export type AppType = ReturnType<typeof createApp>;
+
+// For server.ts, which loads this module late (start-up time) and must start the poll it needs.
+export { JWT_LIFETIME_SECONDS } from "./auth/auth.ts";
+export { startTokenRevocations } from "./auth/token-revocations.ts";
 
 /** For 405: the methods that some route answers for a path (middleware excluded). */
 function methodsByPath(routes: { method: string; path: string }[]) {

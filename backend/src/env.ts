@@ -110,6 +110,7 @@ const envSchema = z.object({
   SIGN_IN_RATE_LIMIT_MAX: count(10),
   SIGN_IN_RATE_LIMIT_WINDOW: seconds(60),
   SIGN_IN_FAILURES_MAX: count(5),
+  SIGN_IN_FAILURES_ACCOUNT_MAX: count(50),
   SIGN_IN_FAILURES_WINDOW: seconds(900),
   API_RATE_LIMIT_MAX: count(600),
   API_RATE_LIMIT_WINDOW: seconds(60),

@@ -50,9 +50,18 @@ try {
     throw new ConfigError(`Cannot open the database (${target}): ${(error as Error).message}`);
   }
   const config = { ...env, secret: resolveAuthSecret(env, logger) };
-  const { createApp } = await appModule;
-  const app = createApp({ database, logger, config });
+  const { createApp, startTokenRevocations, JWT_LIFETIME_SECONDS } = await appModule;
   const openDb = database;
+  const revocations = startTokenRevocations(openDb.db, {
+    tokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
+    logger,
+  });
+  const app = createApp({ database, logger, config, revocations });
+  // The revocation poll stops (its last read done) before the database closes under it.
+  const closeDatabase = async () => {
+    await revocations.stop();
+    await openDb.close();
+  };
 
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
@@ -67,7 +76,7 @@ try {
     const reason =
       error.code === "EADDRINUSE" ? `port ${env.PORT} is already in use (set PORT)` : error.message;
     console.error(`Cannot start the Todo API: ${reason}`);
-    await openDb.close();
+    await closeDatabase();
     process.exit(1);
   });
 
@@ -81,7 +90,7 @@ try {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     server.close(async () => {
-      await openDb.close();
+      await closeDatabase();
       logger.info("stopped");
       process.exit(0);
     });

@@ -6,6 +6,8 @@ import pg from "pg";
 import { pino } from "pino";
 import { inject } from "vitest";
 import { type AppConfig, createApp } from "../src/app.ts";
+import { JWT_LIFETIME_SECONDS } from "../src/auth/auth.ts";
+import { startTokenRevocations } from "../src/auth/token-revocations.ts";
 import { type Database, type Db, openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { type NewUser, type User, users } from "../src/db/schema.ts";
@@ -104,20 +106,30 @@ export interface TestServer {
   close: () => Promise<void>;
 }
 
-/** Serves the real app over HTTP on a free port, as server.ts does. */
+/**
+ * Serves the real app over HTTP on a free port, as server.ts does: with its own revocation poll,
+ * as one API instance has. `close()` stops both (the database stays open).
+ */
 export async function startTestServer(
   database: Database,
   config = testConfig(),
   logger: Logger = pino({ level: "silent" }),
 ): Promise<TestServer> {
-  const app = createApp({ database, logger, config });
+  const revocations = startTokenRevocations(database.db, {
+    tokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
+    logger,
+  });
+  const app = createApp({ database, logger, config, revocations });
   return new Promise((resolve) => {
     const server = serve(
       { fetch: app.fetch, hostname: "127.0.0.1", port: 0 },
       (info: AddressInfo) =>
         resolve({
           url: `http://127.0.0.1:${info.port}`,
-          close: () => new Promise<void>((done) => server.close(() => done())),
+          close: async () => {
+            await new Promise<void>((done) => server.close(() => done()));
+            await revocations.stop();
+          },
         }),
     );
   });

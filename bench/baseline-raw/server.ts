@@ -14,11 +14,16 @@
 //   node --import tsx bench/baseline-raw/server.ts
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+// Framework-free helpers of ours, shared so the baseline's bytes and statement names cannot drift.
+import { drizzle } from "drizzle-orm/node-postgres";
 import type { JSONWebKeySet, JWK } from "jose";
 import pg from "pg";
-// Framework-free helpers of ours, shared so the baseline's bytes and statement names cannot drift.
+import { pino } from "pino";
+import { JWT_LIFETIME_SECONDS } from "../../backend/src/auth/auth.ts";
 import { createJwtVerifier, InvalidTokenError } from "../../backend/src/auth/jwt.ts";
+import { startTokenRevocations } from "../../backend/src/auth/token-revocations.ts";
 import { statementName } from "../../backend/src/db/prepared.ts";
+import * as schema from "../../backend/src/db/schema.ts";
 import { createCursorCodec } from "../../backend/src/lib/cursor.ts";
 import { INSTANT_RANGE, instantToUtc, toIsoUtc } from "../../backend/src/lib/timestamps.ts";
 
@@ -440,6 +445,11 @@ async function setCompletion(
 
 // ---- Authentication (backend/src/auth/jwt.ts, require-user.ts) ----
 
+const revocations = startTokenRevocations(drizzle({ client: pool, schema }), {
+  tokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
+  logger: pino({ level: "warn" }),
+});
+
 // Our verifier itself (framework-free: jose), with the keys read from the jwks table as Better
 // Auth reads them: signature, issuer, audience, expiry, key reloads, verified tokens remembered.
 const verifyToken = createJwtVerifier({
@@ -462,6 +472,10 @@ const verifyToken = createJwtVerifier({
   },
   issuer: ISSUER,
   audience: ISSUER,
+  maxLifetimeSeconds: JWT_LIFETIME_SECONDS,
+  // The same revocation list as ours (ended sessions, read once a second in the background through
+  // Drizzle over this pool): each request pays the same in-memory check, and no query.
+  revocations,
 });
 
 function denied(reason: string, tokenError = true): Reply {
@@ -649,7 +663,13 @@ server.listen(PORT, "127.0.0.1", () => {
 });
 const shutdown = () => {
   setTimeout(() => process.exit(1), 10_000).unref();
-  server.close(() => void pool.end().then(() => process.exit(0)));
+  server.close(
+    () =>
+      void revocations
+        .stop()
+        .then(() => pool.end())
+        .then(() => process.exit(0)),
+  );
   server.closeIdleConnections();
 };
 process.once("SIGTERM", shutdown);

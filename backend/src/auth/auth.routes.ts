@@ -4,7 +4,7 @@ import type { Logger } from "../lib/logger.ts";
 import { problem } from "../lib/problem.ts";
 import type { Auth } from "./auth.ts";
 import { CLIENT_IP_HEADER, createClientIpResolver } from "./client-ip.ts";
-import type { SignInFailures } from "./sign-in-failures.ts";
+import type { FailureCount, SignInFailures } from "./sign-in-failures.ts";
 import { untrustedOriginMessage } from "./untrusted-origin.ts";
 
 // Better Auth endpoints worth one structured log line each (never with passwords, cookies, tokens).
@@ -42,16 +42,19 @@ export function authRoutes(deps: {
     const isSignIn = method === "POST" && path === "/api/auth/sign-in/email";
     const email = isSignIn ? emailOf(body) : undefined;
     if (email) {
-      const wait = await deps.signInFailures.retryAfter(email);
-      if (wait > 0) {
+      const lock = await deps.signInFailures.retryAfter(email, ip);
+      if (lock) {
         deps.logger.info(
-          { event: "auth.sign_in", outcome: "locked", email, ip },
+          { event: "auth.sign_in", outcome: "locked", scope: lock.scope, email, ip },
           "sign-in refused: too many failures",
         );
         const response = problem(c, 429, {
-          detail: "Too many failed sign-ins for this account. Try again later.",
+          detail:
+            lock.scope === "address"
+              ? "Too many failed sign-ins for this account from your network. Try again later."
+              : "Too many failed sign-ins for this account. Try again later.",
         });
-        response.headers.set("Retry-After", String(wait));
+        response.headers.set("Retry-After", String(lock.seconds));
         return response;
       }
     }
@@ -65,8 +68,9 @@ export function authRoutes(deps: {
     }
 
     if (email) {
-      if (response.status === 401) await deps.signInFailures.record(email);
-      else if (response.ok) await deps.signInFailures.clear(email);
+      if (response.status === 401) {
+        response = await withTriesLeft(response, await deps.signInFailures.record(email, ip));
+      } else if (response.ok) await deps.signInFailures.clear(email, ip);
     }
     if (response.status === 429 && !response.headers.has("Retry-After")) {
       response.headers.set("Retry-After", response.headers.get("X-Retry-After") ?? "60");
@@ -110,4 +114,30 @@ function emailOf(body: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Better Auth's 401 ({code, message}) with the tries left before a lock added to the message the
+ * web app shows, and as `triesLeft`. The same for an unknown email as for a wrong password: the
+ * count is kept per email either way.
+ */
+async function withTriesLeft(response: Response, count: FailureCount): Promise<Response> {
+  let body: Record<string, unknown>;
+  try {
+    body = (await response.clone().json()) as Record<string, unknown>;
+  } catch {
+    return response;
+  }
+  const minutes = Math.max(1, Math.ceil(count.windowEndsIn / 60));
+  const wait = `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  const message =
+    count.triesLeft === 0
+      ? `Wrong email or password. Too many failed tries: sign-in is locked for ${wait}.`
+      : `Wrong email or password. ${count.triesLeft} ${count.triesLeft === 1 ? "try" : "tries"} left before sign-in is locked for ${wait}.`;
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(JSON.stringify({ ...body, message, triesLeft: count.triesLeft }), {
+    status: response.status,
+    headers,
+  });
 }

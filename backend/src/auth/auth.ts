@@ -24,8 +24,12 @@ export type AuthConfig = Pick<
   | "SIGN_IN_RATE_LIMIT_WINDOW"
 > & { secret: string };
 
-/** JWTs for API clients: short-lived, and the only claims are the user id (`sub`) and email. */
-export const JWT_LIFETIME = "15m";
+/**
+ * JWTs for API clients: short-lived, and the only claims besides the registered ones are the user's
+ * email and the session that issued the token (`sid`), by which the API refuses it once that session
+ * ends (token-revocations.ts).
+ */
+export const JWT_LIFETIME_SECONDS = 15 * 60;
 
 function refuseCommonPassword(password: unknown) {
   if (typeof password === "string" && isCommonPassword(password)) {
@@ -131,8 +135,22 @@ export function createAuth({ db, config, logger }: { db: Db; config: AuthConfig;
         jwt: {
           issuer: baseURL,
           audience: baseURL,
-          expirationTime: JWT_LIFETIME,
-          definePayload: ({ user }) => ({ email: user.email }),
+          // A string: a number here would be an absolute time. (Our `exp` below takes precedence.)
+          expirationTime: `${JWT_LIFETIME_SECONDS}s`,
+          definePayload: ({ user, session }) => {
+            const now = Math.floor(Date.now() / 1000);
+            return {
+              email: user.email,
+              sid: session.id,
+              iat: now,
+              // Never past the session's own end: a session that simply expires is not deleted
+              // (so not revoked) until someone presents its cookie.
+              exp: Math.min(
+                now + JWT_LIFETIME_SECONDS,
+                Math.floor(new Date(session.expiresAt).getTime() / 1000),
+              ),
+            };
+          },
         },
       }),
     ],

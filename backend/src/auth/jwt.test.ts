@@ -1,5 +1,6 @@
 // API tokens, with real keys and real signatures: the verifier on its own, then the app over HTTP.
 import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
 import {
   decodeJwt,
   decodeProtectedHeader,
@@ -10,7 +11,9 @@ import {
   type JWTPayload,
   SignJWT,
 } from "jose";
+import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { Browser } from "../../test/browser.ts";
 import {
   APP_ORIGIN,
   databaseKind,
@@ -21,12 +24,18 @@ import {
   uniqueEmail,
 } from "../../test/helpers.ts";
 import type { Database } from "../db/client.ts";
+import { sessions } from "../db/schema.ts";
+import { createAuth } from "./auth.ts";
 import { createJwtVerifier, InvalidTokenError } from "./jwt.ts";
+
+const silent = pino({ level: "silent" });
 
 const ISSUER = "https://issuer.example.test";
 const AUDIENCE = "https://api.example.test";
 const USER_ID = randomUUID();
+const SESSION_ID = randomUUID();
 const EMAIL = "someone@example.test";
+const LIFETIME = 15 * 60;
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 
@@ -55,6 +64,7 @@ function claims(overrides: Record<string, unknown> = {}): JWTPayload {
   const now = nowSeconds();
   const all: Record<string, unknown> = {
     sub: USER_ID,
+    sid: SESSION_ID,
     email: EMAIL,
     iss: ISSUER,
     aud: AUDIENCE,
@@ -83,10 +93,14 @@ function tampered(token: string, change: (payload: JWTPayload) => JWTPayload): s
   return `${header}.${base64url(change(decodeJwt(token)))}.${signature}`;
 }
 
-/** A verifier whose key loads are counted (with the time of each), and whose keys can change. */
+/**
+ * A verifier whose key loads are counted (with the time of each), whose keys can change, and whose
+ * revoked sessions and users are a set in memory (what the database poll fills in the app).
+ */
 function countingVerifier(initial: JSONWebKeySet) {
   let keys = initial;
   const loads: number[] = [];
+  const revoked = new Set<string>();
   const verifyToken = createJwtVerifier({
     loadKeys: async () => {
       loads.push(Date.now());
@@ -94,6 +108,11 @@ function countingVerifier(initial: JSONWebKeySet) {
     },
     issuer: ISSUER,
     audience: AUDIENCE,
+    maxLifetimeSeconds: LIFETIME,
+    revocations: {
+      ready: () => undefined,
+      isRevoked: (sessionId, userId) => revoked.has(sessionId) || revoked.has(userId),
+    },
   });
   return {
     verifyToken,
@@ -101,6 +120,7 @@ function countingVerifier(initial: JSONWebKeySet) {
     setKeys: (next: JSONWebKeySet) => {
       keys = next;
     },
+    revoke: (id: string) => revoked.add(id),
   };
 }
 
@@ -194,9 +214,63 @@ describe("verifying a token", () => {
 
   it("refuses a token without an email, or with an email that is not a string", async () => {
     const missing = await sign(key, claims({ email: undefined }));
-    expect(await refusal(verifier.verifyToken(missing))).toBe("the token has no user");
+    expect(await refusal(verifier.verifyToken(missing))).toBe(
+      `the token's "email" claim is not accepted`,
+    );
     const notString = await sign(key, claims({ email: 42 }));
-    expect(await refusal(verifier.verifyToken(notString))).toBe("the token has no user");
+    expect(await refusal(verifier.verifyToken(notString))).toBe(
+      `the token's "email" claim is not accepted`,
+    );
+  });
+
+  // Validly signed tokens with claims our signer never writes (a bug, a changed definePayload, a
+  // leaked key): the subject goes into SQL as a uuid, so a bad one used to be a 500.
+  it.each([
+    ["not a UUID", "not-a-uuid"],
+    ["a UUID with extra characters", `${USER_ID}x`],
+    ["a number", 42],
+    ["a huge string", "a".repeat(100_000)],
+  ])("refuses a token whose subject is %s", async (_, sub) => {
+    const token = await sign(key, claims({ sub }));
+    expect(await refusal(verifier.verifyToken(token))).toBe(
+      `the token's "sub" claim is not accepted`,
+    );
+  });
+
+  it("refuses a token whose email is longer than an email can be", async () => {
+    const token = await sign(key, claims({ email: `${"a".repeat(250)}@example.test` }));
+    expect(await refusal(verifier.verifyToken(token))).toBe(
+      `the token's "email" claim is not accepted`,
+    );
+  });
+
+  it("refuses a token that names no session, or not a session id (it could not be revoked)", async () => {
+    for (const sid of [undefined, "session", 7, `${SESSION_ID}0`]) {
+      const token = await sign(key, claims({ sid }));
+      expect(await refusal(verifier.verifyToken(token)), String(sid)).toBe(
+        "the token names no session; get a new one",
+      );
+    }
+  });
+
+  it("refuses a token that lives longer than a token may (it would outlive its revocation)", async () => {
+    const now = nowSeconds();
+    for (const exp of [now + LIFETIME + 1, now + 10 * 365 * 86_400, 1e300]) {
+      const token = await sign(key, claims({ iat: now, exp }));
+      expect(await refusal(verifier.verifyToken(token)), String(exp)).toBe(
+        `the token's "exp" claim is not accepted`,
+      );
+    }
+  });
+
+  it("refuses a token issued in the future, but allows a minute of clock difference", async () => {
+    const now = nowSeconds();
+    const future = await sign(key, claims({ iat: now + 3600, exp: now + 3600 + 60 }));
+    expect(await refusal(verifier.verifyToken(future))).toBe(
+      `the token's "iat" claim is not accepted`,
+    );
+    const skewed = await sign(key, claims({ iat: now + 30, exp: now + 30 + LIFETIME }));
+    expect(await verifier.verifyToken(skewed)).toEqual({ id: USER_ID, email: EMAIL });
   });
 
   it("refuses a token without an expiry or an issue time", async () => {
@@ -231,6 +305,34 @@ describe("verifying a token", () => {
 
   it("never reloaded the keys for any of these tokens", () => {
     expect(verifier.loads.length).toBeLessThanOrEqual(1); // 0 when this test runs on its own
+  });
+});
+
+describe("revoked sessions and users", () => {
+  it("refuses a token, remembered or not, once its session is revoked; other sessions' tokens pass", async () => {
+    const key = await newKey();
+    const verifier = countingVerifier(jwksOf(key));
+    const token = await sign(key);
+    const otherSession = await sign(key, claims({ sid: randomUUID() }));
+    expect(await verifier.verifyToken(token)).toEqual({ id: USER_ID, email: EMAIL });
+    verifier.revoke(SESSION_ID);
+    expect(await refusal(verifier.verifyToken(token))).toBe("the token's session has ended");
+    expect(await refusal(verifier.verifyToken(await sign(key)))).toBe(
+      "the token's session has ended",
+    );
+    expect(await verifier.verifyToken(otherSession)).toEqual({ id: USER_ID, email: EMAIL });
+  });
+
+  it("refuses every token of a revoked user, whatever its session", async () => {
+    const key = await newKey();
+    const verifier = countingVerifier(jwksOf(key));
+    const user = randomUUID();
+    const token = await sign(key, claims({ sub: user, sid: randomUUID() }));
+    await verifier.verifyToken(token);
+    verifier.revoke(user);
+    expect(await refusal(verifier.verifyToken(token))).toBe("the token's session has ended");
+    const another = await sign(key, claims({ sub: user, sid: randomUUID() }));
+    expect(await refusal(verifier.verifyToken(another))).toBe("the token's session has ended");
   });
 });
 
@@ -416,13 +518,72 @@ describe(`API tokens over HTTP (${databaseKind})`, () => {
     expect(await response.json()).toEqual({ id: userId, email });
   });
 
-  it("puts only the user id, email, issuer, audience and times in the token", () => {
+  it("puts only the user id, email, session id, issuer, audience and times in the token", async () => {
     const payload = decodeJwt(token);
-    expect(Object.keys(payload).sort()).toEqual(["aud", "email", "exp", "iat", "iss", "sub"]);
-    expect(payload).toMatchObject({ sub: userId, email, iss: BASE_URL, aud: BASE_URL });
+    expect(Object.keys(payload).sort()).toEqual([
+      "aud",
+      "email",
+      "exp",
+      "iat",
+      "iss",
+      "sid",
+      "sub",
+    ]);
+    const [session] = await database.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(eq(sessions.userId, userId));
+    expect(payload).toMatchObject({
+      sub: userId,
+      sid: session?.id,
+      email,
+      iss: BASE_URL,
+      aud: BASE_URL,
+    });
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(15 * 60);
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: "EdDSA" });
   });
+
+  it("never lets a token outlive the session that issued it", async () => {
+    const b = new Browser(server.url);
+    expect((await b.signUp(uniqueEmail("ending"))).status).toBe(200);
+    const { user } = (await (await b.get("/api/auth/get-session")).json()) as {
+      user: { id: string };
+    };
+    // Signed in 30 days ago less 2 minutes: the session's absolute lifetime ends in 2 minutes,
+    // however it is extended.
+    const ends = new Date(Math.floor(Date.now() / 1000) * 1000 + 120_000);
+    await database.db
+      .update(sessions)
+      .set({ createdAt: new Date(ends.getTime() - 30 * 86_400_000), expiresAt: ends })
+      .where(eq(sessions.userId, user.id));
+    const { token: short } = (await (await b.get("/api/auth/token")).json()) as { token: string };
+    expect(decodeJwt(short).exp).toBe(ends.getTime() / 1000);
+  });
+
+  // A token signed with the server's own key (Better Auth's server-only signJWT, as a changed
+  // definePayload or a leaked key would produce) whose claims are not what we issue.
+  it.each([
+    ["a subject that is not a UUID", { sub: "not-a-uuid" }, "'sub'"],
+    ["an email that is not a string", { email: { address: "x@example.test" } }, "'email'"],
+    ["an email of 10,000 characters", { email: `${"a".repeat(10_000)}@x.test` }, "'email'"],
+    ["an expiry a year away", { exp: Math.floor(Date.now() / 1000) + 365 * 86_400 }, "'exp'"],
+  ])(
+    "answers 401 invalid_token, not 500, to a validly signed token with %s",
+    async (_, change, claim) => {
+      const auth = createAuth({ db: database.db, config: testConfig(), logger: silent });
+      const { token: odd } = await auth.api.signJWT({
+        body: { payload: { ...decodeJwt(token), ...change } },
+      });
+      const response = await me(`Bearer ${odd}`);
+      await expectInvalidToken(response);
+      expect(response.headers.get("www-authenticate")).toContain(claim);
+      const list = await fetch(`${server.url}/api/me/tasks`, {
+        headers: { Authorization: `Bearer ${odd}` },
+      });
+      expect(list.status).toBe(401);
+    },
+  );
 
   it("publishes only public Ed25519 keys, one of them the token's", () => {
     const { kid } = decodeProtectedHeader(token);

@@ -6,6 +6,7 @@ import {
   type JWTPayload,
   jwtVerify,
 } from "jose";
+import type { Revocations } from "./token-revocations.ts";
 
 export interface TokenUser {
   id: string;
@@ -16,6 +17,21 @@ export class InvalidTokenError extends Error {
   override name = "InvalidTokenError";
 }
 
+/** What a verified token says, as remembered until it expires. */
+interface VerifiedToken {
+  user: TokenUser;
+  sessionId: string;
+  expiresAt: number;
+}
+
+// Claims go into SQL (`sub` is compared with uuid columns) and responses: a validly signed token
+// with anything else in them is refused (401), never a 500 from the database.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The longest email address (RFC 5321's path limit). */
+const EMAIL_MAX = 254;
+/** How far ahead of ours the signer's clock may be when it stamps `iat`. */
+const CLOCK_SKEW_SECONDS = 60;
+
 /** Verified tokens remembered (about 0.5 KB each). */
 const VERIFIED_TOKENS_MAX = 10_000;
 
@@ -24,13 +40,20 @@ const MIN_RELOAD_INTERVAL_MS = 1000;
 
 /**
  * Verifies API tokens locally: EdDSA signature against the JWKS (cached in this process), issuer,
- * audience and expiry. A token signed with a key newer than the cache (a new or rotated key,
+ * audience, expiry, a lifetime no longer than `maxLifetimeSeconds`, and a session (`sid`) and user
+ * that are not revoked. A token signed with a key newer than the cache (a new or rotated key,
  * possibly made by another instance) reloads the keys once; no database round trip otherwise.
  */
 export function createJwtVerifier(options: {
   loadKeys: () => Promise<JSONWebKeySet>;
   issuer: string;
   audience: string;
+  /**
+   * The longest a token may live (`exp` - `iat`). Revocations are remembered this long, so a
+   * longer-lived token would outlive the memory of its revocation.
+   */
+  maxLifetimeSeconds: number;
+  revocations: Revocations;
 }) {
   let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
   let loadedAt = Number.NEGATIVE_INFINITY; // when the last load started
@@ -63,7 +86,7 @@ export function createJwtVerifier(options: {
       requiredClaims: ["sub", "exp", "iat"],
     });
 
-  async function verify(token: string): Promise<{ user: TokenUser; expiresAt: number }> {
+  async function verify(token: string): Promise<VerifiedToken> {
     let payload: JWTPayload;
     try {
       if (!keySet) await keysSince(0);
@@ -87,25 +110,44 @@ export function createJwtVerifier(options: {
       if (error instanceof errors.JOSEError) throw new InvalidTokenError(describe(error));
       throw error; // the database failed: a 500, not a 401
     }
-    if (typeof payload.sub !== "string" || typeof payload.email !== "string") {
-      throw new InvalidTokenError("the token has no user");
+    const { sub, email, sid, iat, exp } = payload;
+    if (typeof sub !== "string" || !UUID.test(sub)) {
+      throw new InvalidTokenError(`the token's "sub" claim is not accepted`);
+    }
+    if (typeof email !== "string" || email.length > EMAIL_MAX) {
+      throw new InvalidTokenError(`the token's "email" claim is not accepted`);
+    }
+    // Tokens from before sessions were named in them cannot be revoked: refused, the client asks
+    // for a new one.
+    if (typeof sid !== "string" || !UUID.test(sid)) {
+      throw new InvalidTokenError("the token names no session; get a new one");
+    }
+    // jose checked that both are numbers (not that they are finite, or sensible).
+    const issued = iat as number;
+    const expires = exp as number;
+    if (!Number.isFinite(issued) || issued * 1000 > Date.now() + CLOCK_SKEW_SECONDS * 1000) {
+      throw new InvalidTokenError(`the token's "iat" claim is not accepted`);
+    }
+    if (!Number.isFinite(expires) || expires - issued > options.maxLifetimeSeconds) {
+      throw new InvalidTokenError(`the token's "exp" claim is not accepted`);
     }
     // jose refuses a token once its `exp` second has begun; so does the cache.
     return {
-      user: { id: payload.sub, email: payload.email },
-      expiresAt: (payload.exp as number) * 1000,
+      user: { id: sub.toLowerCase(), email },
+      sessionId: sid.toLowerCase(),
+      expiresAt: expires * 1000,
     };
   }
 
   // Tokens already verified, until they expire: a client sends the same token with each request
   // for its whole life, and the Ed25519 check is most of a request's auth cost (~100 µs). Keyed by
   // the whole token, so only the very bytes that were verified match. Bounded, oldest out first.
-  const verified = new Map<string, { user: TokenUser; expiresAt: number }>();
+  const verified = new Map<string, VerifiedToken>();
 
-  return async function verifyToken(token: string): Promise<TokenUser> {
+  async function signedToken(token: string): Promise<VerifiedToken> {
     const known = verified.get(token);
     if (known) {
-      if (Date.now() < known.expiresAt) return known.user;
+      if (Date.now() < known.expiresAt) return known;
       verified.delete(token);
       throw new InvalidTokenError("the token has expired");
     }
@@ -114,7 +156,18 @@ export function createJwtVerifier(options: {
       verified.delete(verified.keys().next().value as string);
     }
     verified.set(token, result);
-    return result.user;
+    return result;
+  }
+
+  return async function verifyToken(token: string): Promise<TokenUser> {
+    const { user, sessionId } = await signedToken(token);
+    // Checked on every request, cached token or not: a revocation comes after the verification.
+    const pending = options.revocations.ready();
+    if (pending) await pending;
+    if (options.revocations.isRevoked(sessionId, user.id)) {
+      throw new InvalidTokenError("the token's session has ended");
+    }
+    return user;
   };
 }
 

@@ -141,15 +141,53 @@ export const rateLimits = pgTable("rate_limit", {
   lastRequest: bigint("last_request", { mode: "number" }).notNull(),
 });
 
+/** `sign_in_failures.address` of the row that counts an account's failures from every address. */
+export const ANY_ADDRESS = "*";
+
 /**
- * Failed sign-ins per account (email), for the per-account limit: after SIGN_IN_FAILURES_MAX
- * failures within SIGN_IN_FAILURES_WINDOW, sign-in for that email answers 429 until the window ends.
+ * Failed sign-ins per account (email) and client address, plus one row per account for all
+ * addresses together (`address` = ANY_ADDRESS). SIGN_IN_FAILURES_MAX failures from one address, or
+ * SIGN_IN_FAILURES_ACCOUNT_MAX from all, within SIGN_IN_FAILURES_WINDOW lock that sign-in (429)
+ * until the window ends (auth/sign-in-failures.ts).
  */
-export const signInFailures = pgTable("sign_in_failures", {
-  email: text().primaryKey(),
-  failures: integer().notNull(),
-  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
-});
+export const signInFailures = pgTable(
+  "sign_in_failures",
+  {
+    email: text().notNull(),
+    address: text().notNull(),
+    failures: integer().notNull(),
+    windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.email, t.address] })],
+);
+
+/** A transaction id that never wraps around (Postgres' xid8), read as a decimal string. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
+
+/**
+ * Ended sessions (signed out, revoked, removed when expired, deleted with their user) and deleted
+ * users, whose JWTs must be refused before they expire. Written only by triggers on `session` and
+ * `users` (migration 0005), so no code path can forget one; every API instance reads the new rows
+ * once a second (auth/token-revocations.ts), and rows are deleted once every JWT they concern has
+ * expired.
+ */
+export const tokenRevocations = pgTable(
+  "token_revocations",
+  {
+    /** Null when the whole user is revoked (the account was deleted). */
+    sessionId: uuid("session_id"),
+    userId: uuid("user_id").notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The transaction that wrote the row: the pollers' cursor, safe against commit order. */
+    xid: xid8().notNull().default(sql`pg_current_xact_id()`),
+  },
+  (t) => [
+    // The poll: rows written by transactions from a given id on.
+    index("token_revocations_xid_idx").on(t.xid),
+    // The clean-up: rows older than a JWT's lifetime.
+    index("token_revocations_revoked_at_idx").on(t.revokedAt),
+  ],
+);
 
 // ---- Tasks ----
 

@@ -34,7 +34,8 @@ function explain(error: unknown): Errors {
     case "PASSWORD_TOO_COMMON":
       return { password: error.message };
     case "INVALID_EMAIL_OR_PASSWORD":
-      return { form: "Wrong email or password." };
+      // The API's message says how many tries are left before sign-in is locked.
+      return { form: error.message || "Wrong email or password." };
   }
   // Our words, not the server's: it may already say "try again later", and the countdown below
   // says when.
