@@ -78,6 +78,11 @@ export function authRoutes(deps: {
     if (response.status >= 500) {
       const better = await deps.failed(c);
       if (better) return better;
+      // Better Auth's own 5xx (its errors that are not, thrown to onError, are logged there).
+      deps.logger.error(
+        { status: response.status, path, requestId: c.get("requestId") },
+        "better-auth: request failed",
+      );
     }
 
     if (email) {

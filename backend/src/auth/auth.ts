@@ -1,7 +1,7 @@
 // Better Auth: email and password accounts, database sessions, and EdDSA JWTs for API clients.
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { jwt } from "better-auth/plugins";
 import type { Db } from "../db/client.ts";
 import {
@@ -149,14 +149,12 @@ export function createAuth({ db, config, logger }: { db: Db; config: AuthConfig;
         },
       }),
     ],
-    // Client errors (bad password, taken email) are in our audit lines; only failures are errors.
-    onAPIError: {
-      onError: (error) => {
-        if (!isAPIError(error) || error.status === "INTERNAL_SERVER_ERROR") {
-          logger.error({ err: error }, "better-auth: request failed");
-        }
-      },
-    },
+    // An error that is not an APIError (a failed query) is thrown on to the app's onError: one
+    // problem+json 500 (503 when the database is down) and one log line without the query's
+    // parameters. Otherwise better-call answers a bare 500 and prints the whole error, parameters
+    // (user data) included, with console.error. Client errors (bad password, taken email) are in
+    // our audit lines; Better Auth's own 5xx are logged by auth.routes.ts.
+    onAPIError: { throw: true },
     logger: {
       level: "warn",
       log: (level, message, ...args) => logger[level]({ args }, `better-auth: ${message}`),
