@@ -159,7 +159,7 @@ export function createApp({ database, logger, config }: AppDeps) {
       }),
     )
     .route("/api", api)
-    .route("/", docsRoutes());
+    .route("/", docsRoutes({ apiOrigin: new URL(config.BETTER_AUTH_URL).origin }));
 
   openapi.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
