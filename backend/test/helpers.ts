@@ -13,7 +13,7 @@ import { migrate } from "../src/db/migrate.ts";
 import { type NewUser, type User, users } from "../src/db/schema.ts";
 import { parseEnv } from "../src/env.ts";
 import { sqlState } from "../src/lib/db-errors.ts";
-import type { Logger } from "../src/lib/logger.ts";
+import { type Logger, loggerOptions } from "../src/lib/logger.ts";
 import { databaseUrlFor } from "./global-setup.ts";
 
 /** This run's Postgres server, or null when the suite runs on PGlite. */
@@ -142,7 +142,11 @@ export function captureLogger(): {
   text: () => string;
 } {
   const raw: string[] = [];
-  const logger = pino({ level: "info" }, { write: (line: string) => void raw.push(line) });
+  // The app's own options: the tests read what production would write.
+  const logger = pino(
+    { ...loggerOptions, level: "info" },
+    { write: (line: string) => void raw.push(line) },
+  );
   return {
     logger,
     get lines() {

@@ -1,8 +1,11 @@
 import { type Context, Hono } from "hono";
+import { profileSchema } from "../db/schema.ts";
 import type { AppEnv } from "../lib/hono-env.ts";
+import { nestedDeeperThan, requirePlainJsonBody } from "../lib/http-guards.ts";
 import type { Logger } from "../lib/logger.ts";
 import { problem } from "../lib/problem.ts";
-import type { Auth } from "./auth.ts";
+import { validationHook } from "../lib/validation.ts";
+import { type Auth, normalizeEmail } from "./auth.ts";
 import { CLIENT_IP_HEADER, createClientIpResolver } from "./client-ip.ts";
 import type { FailureCount, SignInFailures } from "./sign-in-failures.ts";
 import { untrustedOriginMessage } from "./untrusted-origin.ts";
@@ -17,6 +20,12 @@ const AUDITED: Record<string, string> = {
   "/api/auth/delete-user": "auth.delete_account",
 };
 
+/** Better Auth's bodies are flat; deeper JSON only serves to overflow its recursive merges. */
+const MAX_JSON_DEPTH = 32;
+
+/** The endpoints that write the user's name and image (Better Auth checks neither). */
+const PROFILE_WRITERS = new Set(["/api/auth/sign-up/email", "/api/auth/update-user"]);
+
 /** Mounts Better Auth at /api/auth/*, with the client address, per-account limits and audit log. */
 export function authRoutes(deps: {
   auth: Auth;
@@ -29,13 +38,24 @@ export function authRoutes(deps: {
 }) {
   const clientIp = createClientIpResolver(deps.trustedProxies);
 
-  return new Hono<AppEnv>().on(["GET", "POST"], "/api/auth/*", async (c) => {
+  // JSON only (415 otherwise): the lock and the profile rules below read the body as JSON, and
+  // Better Auth would take sign-ins and sign-ups form-encoded too, unseen by them.
+  return new Hono<AppEnv>().on(["GET", "POST"], "/api/auth/*", requirePlainJsonBody, async (c) => {
     const { method, path } = c.req;
     const headers = new Headers(c.req.raw.headers);
     headers.delete(CLIENT_IP_HEADER); // only we may say who the client is
     const ip = clientIp(c.env?.incoming);
     if (ip) headers.set(CLIENT_IP_HEADER, ip);
     const body = method === "POST" ? await c.req.text() : undefined;
+    if (body && nestedDeeperThan(body, MAX_JSON_DEPTH)) {
+      return problem(c, 400, {
+        detail: `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
+      });
+    }
+    if (body && PROFILE_WRITERS.has(path)) {
+      const invalid = profileProblem(c, body, path === "/api/auth/sign-up/email");
+      if (invalid) return invalid;
+    }
     // An empty body must stay absent: given "", Request would add Content-Type: text/plain.
     const request = new Request(c.req.url, { method, headers, body: body || undefined });
 
@@ -65,6 +85,11 @@ export function authRoutes(deps: {
     if (response.status >= 500) {
       const better = await deps.failed(c);
       if (better) return better;
+      // Better Auth's own 5xx (its errors that are not, thrown to onError, are logged there).
+      deps.logger.error(
+        { status: response.status, path, requestId: c.get("requestId") },
+        "better-auth: request failed",
+      );
     }
 
     if (email) {
@@ -106,11 +131,14 @@ async function explainInvalidOrigin(response: Response, c: Context<AppEnv>, trus
   return Response.json({ ...body, message }, { status: 403, headers });
 }
 
-/** The normalised email of a JSON sign-in/sign-up body, if it has one. */
+/**
+ * The email of a sign-in/sign-up body, normalised as Better Auth's hook does: exactly the account
+ * Better Auth will look up (bodies are JSON only, and JSON.parse is what Better Auth parses with).
+ */
 function emailOf(body: string | undefined): string | undefined {
   try {
-    const email = (JSON.parse(body ?? "") as { email?: unknown }).email;
-    return typeof email === "string" ? email.trim().toLowerCase() : undefined;
+    const email = normalizeEmail((JSON.parse(body ?? "") as { email?: unknown }).email);
+    return typeof email === "string" ? email : undefined;
   } catch {
     return undefined;
   }
@@ -140,4 +168,25 @@ async function withTriesLeft(response: Response, count: FailureCount): Promise<R
     status: response.status,
     headers,
   });
+}
+
+/** A 422 when a sign-up or update-user body sets a name or image outside `profileSchema`. */
+function profileProblem(c: Context<AppEnv>, body: string, isSignUp: boolean) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined; // Better Auth answers malformed JSON (400)
+  }
+  if (typeof parsed !== "object" || parsed === null) return undefined; // and a body not an object
+  const { name, image } = parsed as Record<string, unknown>;
+  // A sign-up without a name (or a blank one) is named after the email (see auth.ts).
+  const defaultName = isSignUp && (typeof name === "string" ? name.trim() === "" : name == null);
+  const result = profileSchema.safeParse({
+    ...(name === undefined || defaultName ? {} : { name }),
+    ...(image === undefined ? {} : { image }),
+  });
+  return result.success
+    ? undefined
+    : validationHook({ success: false, error: result.error, target: "json" }, c);
 }

@@ -1,10 +1,18 @@
 // Better Auth: email and password accounts, database sessions, and EdDSA JWTs for API clients.
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { jwt } from "better-auth/plugins";
 import type { Db } from "../db/client.ts";
-import { accounts, jwks, rateLimits, sessions, users, verifications } from "../db/schema.ts";
+import {
+  accounts,
+  jwks,
+  NAME_MAX,
+  rateLimits,
+  sessions,
+  users,
+  verifications,
+} from "../db/schema.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../lib/logger.ts";
 import { CLIENT_IP_HEADER } from "./client-ip.ts";
@@ -41,7 +49,8 @@ function refuseCommonPassword(password: unknown) {
   }
 }
 
-const normalizeEmail = (email: unknown) =>
+/** How an email is stored and looked up: trimmed, lower-case (anything else is left to fail). */
+export const normalizeEmail = (email: unknown) =>
   typeof email === "string" ? email.trim().toLowerCase() : email;
 
 export function createAuth({ db, config, logger }: { db: Db; config: AuthConfig; logger: Logger }) {
@@ -105,15 +114,19 @@ export function createAuth({ db, config, logger }: { db: Db; config: AuthConfig;
           case "/sign-up/email": {
             refuseCommonPassword(body.password);
             const email = normalizeEmail(body.email);
-            // The name is optional: default to the email's local part.
+            // The name is optional: default to the email's local part, within the name's limit.
             const name =
               typeof body.name === "string" && body.name.trim()
                 ? body.name.trim()
                 : typeof email === "string"
-                  ? email.split("@")[0]
+                  ? [...(email.split("@")[0] ?? "")].slice(0, NAME_MAX).join("")
                   : body.name;
             return { context: { body: { ...body, email, name } } };
           }
+          case "/update-user":
+            // Stored as sign-up stores it (auth.routes.ts has checked it against profileSchema).
+            if (typeof body.name !== "string") return;
+            return { context: { body: { ...body, name: body.name.trim() } } };
           case "/sign-in/email":
             return { context: { body: { ...body, email: normalizeEmail(body.email) } } };
           case "/change-password":
@@ -154,14 +167,12 @@ export function createAuth({ db, config, logger }: { db: Db; config: AuthConfig;
         },
       }),
     ],
-    // Client errors (bad password, taken email) are in our audit lines; only failures are errors.
-    onAPIError: {
-      onError: (error) => {
-        if (!isAPIError(error) || error.status === "INTERNAL_SERVER_ERROR") {
-          logger.error({ err: error }, "better-auth: request failed");
-        }
-      },
-    },
+    // An error that is not an APIError (a failed query) is thrown on to the app's onError: one
+    // problem+json 500 (503 when the database is down) and one log line without the query's
+    // parameters. Otherwise better-call answers a bare 500 and prints the whole error, parameters
+    // (user data) included, with console.error. Client errors (bad password, taken email) are in
+    // our audit lines; Better Auth's own 5xx are logged by auth.routes.ts.
+    onAPIError: { throw: true },
     logger: {
       level: "warn",
       log: (level, message, ...args) => logger[level]({ args }, `better-auth: ${message}`),

@@ -394,10 +394,44 @@ const email = z
   .toLowerCase()
   .pipe(z.email("must be an email address").max(254, "an email has at most 254 characters"));
 
-export const insertUserSchema = createInsertSchema(users, {
+export const NAME_MAX = 100;
+export const IMAGE_URL_MAX = 2048;
+
+/** An absolute https: or http: URL: an image's address, never javascript:, data: or a path. */
+function isWebUrl(value: string): boolean {
+  if (/[\s\p{Cc}]/u.test(value) || !URL.canParse(value)) return false;
+  const { protocol, hostname } = new URL(value);
+  return (protocol === "https:" || protocol === "http:") && hostname !== "";
+}
+
+// Better Auth writes these from sign-up and update-user bodies, taking any string (update-user: any
+// JSON value); they come back in every session read, so they are bounded here.
+const userFields = {
   email: () => email,
-  name: () => z.string().trim().min(1).max(100),
-})
+  name: () =>
+    z
+      .string()
+      .trim()
+      .min(1, "name cannot be blank")
+      .refine((s) => codePoints(s) <= NAME_MAX, `name has at most ${NAME_MAX} characters`)
+      .refine((s) => !CONTROL_CHARS.test(s), "name cannot contain control characters"),
+  image: () =>
+    z
+      .string()
+      .max(IMAGE_URL_MAX, `image has at most ${IMAGE_URL_MAX} characters`)
+      .refine(isWebUrl, "image must be an https: or http: URL"),
+} as const;
+
+/** Length in code points, as a reader counts characters (an emoji is one, not two). */
+const codePoints = (s: string) => [...s].length;
+
+export const insertUserSchema = createInsertSchema(users, userFields)
   .omit({ id: true, emailVerified: true, createdAt: true, updatedAt: true })
   .strict();
 export type NewUser = z.infer<typeof insertUserSchema>;
+
+/**
+ * What a user may set about themselves through Better Auth (sign-up, update-user): `image: null`
+ * removes the picture.
+ */
+export const profileSchema = insertUserSchema.pick({ name: true, image: true }).partial();

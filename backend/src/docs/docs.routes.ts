@@ -67,9 +67,44 @@ async function pageOptions() {
   };
 }
 
-export function docsRoutes() {
+/**
+ * The page's Content-Security-Policy: its one inline script (the call that starts Scalar) by hash,
+ * the bundle and /openapi.json from this origin, and nothing from anywhere else. The bundle
+ * injects its CSS as <style> elements at run time, hence 'unsafe-inline' for styles only.
+ */
+function contentSecurityPolicy(html: string, apiOrigin: string): string {
+  const inlineScripts = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)];
+  const hashes = inlineScripts.map(
+    ([, code]) =>
+      `'sha256-${createHash("sha256")
+        .update(code ?? "")
+        .digest("base64")}'`,
+  );
+  return [
+    "default-src 'none'",
+    `script-src 'self' ${hashes.join(" ")}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    // The document, and the requests the reader sends from the reference's API client to the
+    // document's server (BETTER_AUTH_URL), which need not be the origin the page was read from.
+    `connect-src 'self' ${apiOrigin}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** `apiOrigin`: the origin of the document's server, which the reference's API client calls. */
+export function docsRoutes({ apiOrigin }: { apiOrigin: string }) {
   return new Hono()
-    .get("/docs", async (c, next) => (await loadPage())(c, next))
+    .get("/docs", async (c, next) => {
+      const response = await (await loadPage())(c, next);
+      if (!response) return response;
+      const policy = contentSecurityPolicy(await response.clone().text(), apiOrigin);
+      response.headers.set("Content-Security-Policy", policy);
+      return response;
+    })
     .get(BUNDLE_PATH, async (c) => {
       const { body, gzipped, version } = await loadBundle();
       const headers: Record<string, string> = {

@@ -1,17 +1,28 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../../e2e/chromium.ts";
 import { docsRoutes } from "./docs.routes.ts";
 
-// The smallest valid OpenAPI 3.1 document: the page only has to point at it.
-const DOCUMENT = {
+/** The document's server, as BETTER_AUTH_URL names it: not the origin the page is read from. */
+let apiOrigin = "";
+
+// A small valid OpenAPI 3.1 document: one operation, for the reference's API client to call.
+const DOCUMENT = () => ({
   openapi: "3.1.0",
   info: { title: "Docs test", version: "1.0.0" },
-  paths: {},
-};
+  servers: [{ url: apiOrigin }],
+  paths: {
+    "/healthz": {
+      get: { summary: "Is the process up?", responses: { "200": { description: "Up." } } },
+    },
+  },
+});
 
 const BUNDLE_FILE = createRequire(import.meta.url).resolve(
   "@scalar/api-reference/browser/standalone.js",
@@ -20,19 +31,35 @@ const BUNDLE_FILE = createRequire(import.meta.url).resolve(
 describe("API reference at /docs over HTTP, with no CDN", () => {
   let url: string;
   let close: () => Promise<void>;
+  /** Paths the server was asked for, in order. */
+  const asked: string[] = [];
 
   beforeAll(async () => {
-    const app = new Hono().route("/", docsRoutes()).get("/openapi.json", (c) => c.json(DOCUMENT));
+    // The app is built once the port is known: the document names the server by it.
+    let app: Hono | undefined;
     await new Promise<void>((resolve) => {
       const server = serve(
-        { fetch: app.fetch, hostname: "127.0.0.1", port: 0 },
+        {
+          fetch: (request, env) => app?.fetch(request, env) ?? new Response(null, { status: 503 }),
+          hostname: "127.0.0.1",
+          port: 0,
+        },
         (info: AddressInfo) => {
           url = `http://127.0.0.1:${info.port}`;
+          apiOrigin = `http://localhost:${info.port}`;
           close = () => new Promise<void>((done) => server.close(() => done()));
           resolve();
         },
       );
     });
+    app = new Hono()
+      .use(async (c, next) => {
+        asked.push(`${c.req.method} ${c.req.path}`);
+        await next();
+      })
+      .route("/", docsRoutes({ apiOrigin }))
+      .get("/openapi.json", (c) => c.json(DOCUMENT()))
+      .get("/healthz", (c) => c.json({ status: "ok" }));
   });
   afterAll(() => close());
 
@@ -90,6 +117,73 @@ describe("API reference at /docs over HTTP, with no CDN", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-cache");
   });
+
+  it("GET /docs has a strict Content-Security-Policy: its own inline script by hash, nothing from elsewhere", async () => {
+    const response = await fetch(`${url}/docs`);
+    const policy = response.headers.get("content-security-policy") ?? "";
+    const directives = Object.fromEntries(
+      policy.split(";").map((d) => {
+        const [name = "", ...values] = d.trim().split(/\s+/);
+        return [name, values];
+      }),
+    );
+    const inline = [
+      ...(await response.text()).matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g),
+    ].map(
+      ([, code]) =>
+        `'sha256-${createHash("sha256")
+          .update(code ?? "")
+          .digest("base64")}'`,
+    );
+    expect(inline).toHaveLength(1);
+    expect(directives).toEqual({
+      "default-src": ["'none'"],
+      "script-src": ["'self'", ...inline],
+      // The bundle injects its CSS at run time.
+      "style-src": ["'self'", "'unsafe-inline'"],
+      "img-src": ["'self'", "data:", "blob:"],
+      "font-src": ["'self'", "data:"],
+      "connect-src": ["'self'", apiOrigin],
+      "base-uri": ["'none'"],
+      "form-action": ["'none'"],
+      "frame-ancestors": ["'none'"],
+    });
+  });
+
+  it.skipIf(!existsSync(CHROMIUM_PATH))(
+    "renders in Chromium under that policy, and its API client reaches the document's server",
+    { timeout: 60_000 },
+    async () => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+      try {
+        const page = await browser.newPage();
+        const violations: string[] = [];
+        await page.exposeFunction("reportViolation", (v: string) => violations.push(v));
+        await page.addInitScript(`document.addEventListener("securitypolicyviolation", (e) =>
+          window.reportViolation(e.effectiveDirective + " " + e.blockedURI))`);
+        const requests: string[] = [];
+        page.on("request", (request) => requests.push(request.url()));
+        await page.goto(`${url}/docs`);
+        await page.getByRole("heading", { name: "Docs test" }).waitFor();
+        await page.getByText("Is the process up?").first().click();
+        await page
+          .getByRole("button", { name: /test request/i })
+          .first()
+          .click();
+        const before = asked.length;
+        await page.getByRole("button", { name: /send/i }).first().click();
+        await expect
+          .poll(() => asked.slice(before).some((line) => line.endsWith(" /healthz")))
+          .toBe(true);
+        // Nothing from another host; the only refusal is Zod's probe for eval (new Function),
+        // which it answers by validating without compiled code.
+        expect(requests.filter((r) => !r.startsWith(url) && !r.startsWith(apiOrigin))).toEqual([]);
+        expect(violations).toEqual(["script-src eval"]);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 
   it("answers 404 for any other asset", async () => {
     expect((await fetch(`${url}/docs/assets/standalone.js`)).status).toBe(404);

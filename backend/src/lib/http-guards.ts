@@ -1,32 +1,91 @@
 import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./hono-env.ts";
 import type { Logger } from "./logger.ts";
 import { problem } from "./problem.ts";
 
+/** Request bodies larger than this are refused with 413, even chunked ones with no length. */
+export const BODY_LIMIT = 64 * 1024;
+
 /**
- * A body is JSON or nothing: anything else is refused with 415 before any parsing. The pattern is
- * Hono's own JSON test, so whatever passes here is parsed as JSON.
+ * Refuses a body over `maxBytes` with 413 before anyone reads it, on every route: a body is read
+ * whole into memory (Better Auth's, the validators'), so an unlimited one is unlimited memory.
  */
-export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
-  const hasBody =
-    Number(c.req.header("content-length") ?? 0) > 0 ||
-    c.req.header("transfer-encoding") !== undefined;
-  const type = c.req.header("content-type") ?? "";
-  if (hasBody && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type)) {
-    return problem(c, 415, {
-      detail: "Send the body as JSON, with Content-Type: application/json.",
-    });
+export function limitBody(maxBytes: number) {
+  const tooLarge = (c: Context) =>
+    problem(c, 413, { detail: `The body is over ${Math.round(maxBytes / 1024)} KB.` });
+  const counted = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return createMiddleware<AppEnv>(async (c, next) => {
+    // bodyLimit reads `c.req.raw.body`, which makes the Node adapter build a full Request and a
+    // stream (~60 µs). Without Transfer-Encoding, the body is Content-Length bytes (Node reads no
+    // more) or none at all: only a chunked body needs counting.
+    if (c.req.header("transfer-encoding") !== undefined) return counted(c, next);
+    return Number(c.req.header("content-length") ?? 0) > maxBytes ? tooLarge(c) : next();
+  });
+}
+
+/** Hono's own JSON test: whatever passes it is parsed as JSON by the validators. */
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+/**
+ * Better Auth (better-call) parses a body as JSON only under exactly this media type; it takes
+ * application/x-www-form-urlencoded too on sign-in and sign-up, which nothing here checks.
+ */
+const PLAIN_JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
+
+function refuseBodiesOtherThan(mediaType: RegExp) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const hasBody =
+      Number(c.req.header("content-length") ?? 0) > 0 ||
+      c.req.header("transfer-encoding") !== undefined;
+    const type = c.req.header("content-type") ?? "";
+    if (hasBody && !mediaType.test(type)) {
+      return problem(c, 415, {
+        detail: "Send the body as JSON, with Content-Type: application/json.",
+      });
+    }
+    if (!hasBody && c.req.method !== "GET" && c.req.method !== "HEAD") {
+      // No length and not chunked: HTTP/1.1 has no body here, but the Node adapter gives every
+      // POST, PATCH and DELETE a stream, and @hono/zod-openapi asks a route with an optional body
+      // (PATCH .../complete) whether there is one by building, cloning and reading it (~200 µs).
+      // Say it up front, as the Fetch standard does for a request without a body: null.
+      Object.defineProperty(c.req.raw, "body", { value: null });
+    }
+    await next();
+  });
+}
+
+/** A body is JSON or nothing: anything else is refused with 415 before any parsing. */
+export const requireJsonBody = refuseBodiesOtherThan(JSON_MEDIA_TYPE);
+
+/**
+ * For Better Auth's routes: a body is `application/json` or nothing (415). The checks the API adds
+ * (the sign-in lock, the profile rules) read the body as JSON, so Better Auth must not take
+ * another encoding of it.
+ */
+export const requirePlainJsonBody = refuseBodiesOtherThan(PLAIN_JSON_MEDIA_TYPE);
+
+/**
+ * Whether a JSON text nests arrays and objects deeper than `max`. A linear scan, without parsing:
+ * JSON.parse copes with any depth, but code that walks the result recursively (Better Auth merges
+ * a hook's body into the request's with defu) overflows the stack on a few thousand levels.
+ */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the next character; a quote ends the string.
+      if (ch === 0x5c) i++;
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x7b || ch === 0x5b) {
+      if (++depth > max) return true;
+    } else if (ch === 0x7d || ch === 0x5d) depth--;
   }
-  if (!hasBody && c.req.method !== "GET" && c.req.method !== "HEAD") {
-    // No length and not chunked: HTTP/1.1 has no body here, but the Node adapter gives every
-    // POST, PATCH and DELETE a stream, and @hono/zod-openapi asks a route with an optional body
-    // (PATCH .../complete) whether there is one by building, cloning and reading it (~200 µs).
-    // Say it up front, as the Fetch standard does for a request without a body: null.
-    Object.defineProperty(c.req.raw, "body", { value: null });
-  }
-  await next();
-});
+  return false;
+}
 
 /** One line per request: method, route pattern, status, duration, request id (never credentials). */
 export const requestLog = (logger: Logger) =>

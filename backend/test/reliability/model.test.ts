@@ -14,6 +14,7 @@ import { type Task, tasks } from "../../src/db/schema.ts";
 import { Browser } from "../browser.ts";
 import { expectMatchesContract } from "../contract.ts";
 import {
+  APP_ORIGIN,
   databaseKind,
   openTestDatabase,
   startTestServer,
@@ -27,12 +28,14 @@ const RUNS = size(25, 1_000);
 const MAX_COMMANDS = size(40, 50);
 const TIMEOUT_MS = size(60_000, 60 * 60_000);
 
+const PASSWORD = "a long unusual passphrase 42";
 /** An id no task will ever have (identities count up from 1); 404 for everyone. */
 const INT_MAX = 2_147_483_647;
 const PRIORITIES = ["none", "low", "medium", "high"] as const;
 
 interface ApiUser {
   id: string;
+  email: string;
   browser: Browser;
   token: string;
   tokenAt: number;
@@ -50,15 +53,20 @@ const figures = { runs: 0, commands: 0, requests: 0, statuses: new Map<number, n
 beforeAll(async () => {
   database = await openTestDatabase();
   // The per-user API limit (600 a minute) is on in tests; these users send thousands a minute.
-  server = await startTestServer(database, testConfig({ API_RATE_LIMIT_MAX: 1_000_000 }));
+  // Wrong sign-ins (the sign-in command) never lock an account here: the lock has tests of its own.
+  server = await startTestServer(
+    database,
+    testConfig({ API_RATE_LIMIT_MAX: 1_000_000, SIGN_IN_FAILURES_MAX: 1_000_000 }),
+  );
   // Signed up once per file: each sign-up costs ~100 ms of scrypt.
   users = await Promise.all(
     [0, 1, 2].map(async () => {
       const browser = new Browser(server.url);
-      const signUp = await browser.signUp(uniqueEmail("model"));
+      const email = uniqueEmail("model");
+      const signUp = await browser.signUp(email, PASSWORD);
       expect(signUp.status).toBe(200);
       const { user } = (await signUp.json()) as { user: { id: string } };
-      return { id: user.id, browser, token: await tokenFor(browser), tokenAt: Date.now() };
+      return { id: user.id, email, browser, token: await tokenFor(browser), tokenAt: Date.now() };
     }),
   );
 });
@@ -785,6 +793,53 @@ const statsCommand = callerArb.map(
     }),
 );
 
+/**
+ * A sign-in beside the task commands: a wrong password is 401, the right one in any encoding but
+ * JSON is 415 (no session), the right one in JSON 200. None of them may change anyone's tasks
+ * (checked after every command), nor the users' tokens.
+ */
+const signInCommand = fc
+  .record({
+    user: fc.integer({ min: 0, max: 2 }),
+    attempt: fc.constantFrom("wrong password", "right password", "form", "multipart", "text"),
+  })
+  .map(
+    ({ user, attempt }) =>
+      new Command(`sign-in u${user} ${attempt}`, async () => {
+        const { email } = userOf(user);
+        const password = attempt === "wrong password" ? `${PASSWORD}!` : PASSWORD;
+        const form = new FormData();
+        form.set("email", email);
+        form.set("password", password);
+        const json = JSON.stringify({ email, password });
+        const sent: Record<typeof attempt, { body: RequestInit["body"]; type?: string }> = {
+          "wrong password": { body: json, type: "application/json" },
+          "right password": { body: json, type: "application/json" },
+          form: {
+            body: new URLSearchParams({ email, password }),
+            type: "application/x-www-form-urlencoded",
+          },
+          multipart: { body: form }, // fetch sets the type, with its boundary
+          text: { body: json, type: "text/plain" },
+        };
+        const { body, type } = sent[attempt];
+        const response = await fetch(`${server.url}/api/auth/sign-in/email`, {
+          method: "POST",
+          headers: { Origin: APP_ORIGIN, ...(type ? { "Content-Type": type } : {}) },
+          body,
+        });
+        figures.requests++;
+        figures.statuses.set(response.status, (figures.statuses.get(response.status) ?? 0) + 1);
+        const expected =
+          attempt === "wrong password" ? 401 : attempt === "right password" ? 200 : 415;
+        expect(`sign-in u${user} ${attempt} → ${response.status}`).toBe(
+          `sign-in u${user} ${attempt} → ${expected}`,
+        );
+        expect(response.headers.getSetCookie().length > 0).toBe(expected === 200);
+        await response.body?.cancel();
+      }),
+  );
+
 const commandArb = fc.oneof(
   { arbitrary: createCommand, weight: 8 },
   { arbitrary: listCommand, weight: 4 },
@@ -795,6 +850,7 @@ const commandArb = fc.oneof(
   { arbitrary: bulkCommand, weight: 2 },
   { arbitrary: deleteCommand, weight: 2 },
   { arbitrary: statsCommand, weight: 1 },
+  { arbitrary: signInCommand, weight: 1 },
 );
 
 /** A run starts from no tasks: the three users' tasks are deleted directly in the database. */

@@ -783,8 +783,11 @@ const SQL_TEXT = [
 const PASSWORD_HASH = /\b[0-9a-f]{16,}:[0-9a-f]{64,}\b/i;
 const JWT = /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]{10,}/;
 
-/** Keys whose values are the client's own text, echoed back: not scanned for stack or SQL text. */
-const CLIENT_TEXT = new Set(["title", "description", "tags"]);
+/**
+ * Keys whose values are the client's own text, echoed back: not scanned for stack or SQL text
+ * (a task's fields; a Better Auth user's).
+ */
+const CLIENT_TEXT = new Set(["title", "description", "tags", "name", "email", "image"]);
 
 function withoutClientText(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutClientText);
