@@ -344,6 +344,27 @@ export function TaskApp({
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
+  // One row, the same under "Just added" and in the list.
+  const row = (task: Task) => (
+    <TaskItem
+      key={task.id}
+      task={task}
+      active={task.id === current?.id}
+      editing={editingId === task.id}
+      editText={editText?.id === task.id ? editText.title : undefined}
+      format={format}
+      now={now}
+      onFocus={onFocusRow}
+      onToggle={onToggle}
+      onStartEdit={onStartEdit}
+      onFinishEdit={onFinishEdit}
+      onDetails={onDetails}
+      onDelete={deleteTask}
+      tagHref={tagHref}
+      onTag={onTag}
+    />
+  );
+
   return (
     <>
       <div className="new-task">
@@ -484,26 +505,7 @@ export function TaskApp({
               Hide<span className="visually-hidden"> the tasks just added</span>
             </button>
           </div>
-          <ul className="list">
-            {pinned.map((task) => (
-              <TaskItem
-                key={task.id}
-                task={task}
-                active={task.id === current?.id}
-                editing={editingId === task.id}
-                format={format}
-                now={now}
-                onFocus={onFocusRow}
-                onToggle={onToggle}
-                onStartEdit={onStartEdit}
-                onFinishEdit={onFinishEdit}
-                onDetails={onDetails}
-                onDelete={deleteTask}
-                tagHref={tagHref}
-                onTag={onTag}
-              />
-            ))}
-          </ul>
+          <ul className="list">{pinned.map(row)}</ul>
           <PinnedReasons
             tasks={pinned}
             params={params}
@@ -525,27 +527,7 @@ export function TaskApp({
             </button>
           </div>
         ) : tasks.length > 0 ? (
-          <ul className="list">
-            {tasks.map((task) => (
-              <TaskItem
-                key={task.id}
-                task={task}
-                active={task.id === current?.id}
-                editing={editingId === task.id}
-                editText={editText?.id === task.id ? editText.title : undefined}
-                format={format}
-                now={now}
-                onFocus={onFocusRow}
-                onToggle={onToggle}
-                onStartEdit={onStartEdit}
-                onFinishEdit={onFinishEdit}
-                onDetails={onDetails}
-                onDelete={deleteTask}
-                tagHref={tagHref}
-                onTag={onTag}
-              />
-            ))}
-          </ul>
+          <ul className="list">{tasks.map(row)}</ul>
         ) : (
           <EmptyState
             filter={params.filter}
