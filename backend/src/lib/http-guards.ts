@@ -159,28 +159,68 @@ export function requestDeadline(ms: number, late: (c: Context<AppEnv>) => Respon
 }
 
 /**
- * Bounds work in flight: at most `perUser` at once for one user, `total` for everyone. `enter`
- * says which bound refused, or gives the function that leaves the slot (call it once, when done).
- * Kept in this process, like perUserRateLimit.
+ * Bounds work in flight: at most `perUser` at once for one user (running or waiting), `total`
+ * running for everyone. Past `total`, a request waits its turn (first come, first served) for up
+ * to `maxWaitMs`: a burst of ordinary use is served a few milliseconds late instead of refused.
+ * `enter` says which bound refused, or gives the function that leaves the slot (call it once,
+ * when done). Kept in this process, like perUserRateLimit.
  */
-export function inFlightLimit({ perUser, total }: { perUser: number; total: number }) {
+export function inFlightLimit({
+  perUser,
+  total,
+  maxWaitMs,
+}: {
+  perUser: number;
+  total: number;
+  maxWaitMs: number;
+}) {
   const byUser = new Map<string, number>();
-  let all = 0;
+  let running = 0;
+  const queue: (() => void)[] = []; // each admits one waiting request
+
+  const leaveUser = (userId: string) => {
+    const now = (byUser.get(userId) ?? 1) - 1;
+    if (now === 0) byUser.delete(userId);
+    else byUser.set(userId, now);
+  };
+
+  /** A running slot handed straight to the next in line, or given back. */
+  const release = () => {
+    const next = queue.shift();
+    if (next) next();
+    else running--;
+  };
+
+  /** Resolves true once a running slot is ours, false when `maxWaitMs` passes first. */
+  const turn = () =>
+    new Promise<boolean>((resolve) => {
+      const admit = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        queue.splice(queue.indexOf(admit), 1);
+        resolve(false);
+      }, maxWaitMs);
+      queue.push(admit);
+    });
+
   return {
-    enter(userId: string): "user" | "total" | (() => void) {
+    async enter(userId: string): Promise<"user" | "total" | (() => void)> {
       const mine = byUser.get(userId) ?? 0;
       if (mine >= perUser) return "user";
-      if (all >= total) return "total";
       byUser.set(userId, mine + 1);
-      all++;
+      if (running < total) running++;
+      else if (!(await turn())) {
+        leaveUser(userId);
+        return "total";
+      }
       let left = false;
       return () => {
         if (left) return;
         left = true;
-        all--;
-        const now = (byUser.get(userId) ?? 1) - 1;
-        if (now === 0) byUser.delete(userId);
-        else byUser.set(userId, now);
+        leaveUser(userId);
+        release();
       };
     },
   };

@@ -35,10 +35,16 @@ const taskLocation = (task: Task) => `/api/${task.user_id}/tasks/${task.id}`;
  */
 export const SEARCHES_PER_USER = 2;
 export const SEARCHES_IN_FLIGHT = 4;
+/** How long a search waits for one of the SEARCHES_IN_FLIGHT slots before a 503. */
+export const SEARCH_WAIT_MS = 2000;
 
 export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
   const { db, cursors } = deps;
-  const searches = inFlightLimit({ perUser: SEARCHES_PER_USER, total: SEARCHES_IN_FLIGHT });
+  const searches = inFlightLimit({
+    perUser: SEARCHES_PER_USER,
+    total: SEARCHES_IN_FLIGHT,
+    maxWaitMs: SEARCH_WAIT_MS,
+  });
 
   // `{user_id}` must be the caller ("me" or their own id). Checked once, for every task route.
   const ownPath = createMiddleware<AppEnv>(async (c, next) => {
@@ -89,14 +95,17 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
       }
       let leave = () => {};
       if (filters.q) {
-        const slot = searches.enter(userId);
+        const slot = await searches.enter(userId);
         if (slot === "user" || slot === "total") {
           const response =
             slot === "user"
               ? problem(c, 429, {
                   detail: `At most ${SEARCHES_PER_USER} searches at once per user: wait for one to finish.`,
                 })
-              : problem(c, 503, { detail: "Too many searches at once just now: retry shortly." });
+              : problem(c, 503, {
+                  detail:
+                    "Too many searches at once just now (none finished in time): retry shortly.",
+                });
           response.headers.set("Retry-After", "1");
           return response;
         }

@@ -18,7 +18,7 @@ import {
 import type { Database } from "../db/client.ts";
 import type { Task } from "../db/schema.ts";
 import type { Problem } from "../lib/problem.ts";
-import { SEARCHES_IN_FLIGHT, SEARCHES_PER_USER } from "./tasks.index.ts";
+import { SEARCH_WAIT_MS, SEARCHES_IN_FLIGHT, SEARCHES_PER_USER } from "./tasks.index.ts";
 import { SORTS } from "./tasks.service.ts";
 
 let database: Database;
@@ -1384,8 +1384,8 @@ describe(`response headers (${databaseKind})`, () => {
 });
 
 describe(`searches in flight (${databaseKind})`, () => {
-  it("a user's third search at once is 429, a fifth in all is 503, both with Retry-After", async () => {
-    expect([SEARCHES_PER_USER, SEARCHES_IN_FLIGHT]).toEqual([2, 4]);
+  it("a user's third search at once is 429; a fifth in all waits its turn, then is 503, with Retry-After", async () => {
+    expect([SEARCHES_PER_USER, SEARCHES_IN_FLIGHT, SEARCH_WAIT_MS]).toEqual([2, 4, 2000]);
     const [greedy, other, third] = await Promise.all([newUser(), newUser(), newUser()]);
     // Each signs in once first, so that the searches below wait on the database, and only there.
     for (const user of [greedy, other, third]) await user.list("q=warm");
@@ -1415,11 +1415,18 @@ describe(`searches in flight (${databaseKind})`, () => {
     const tooMany = await search(greedy, "three");
     await expectProblem(tooMany, 429);
     expect(tooMany.headers.get("retry-after")).toBe("1");
+    // Every slot stays busy past the wait: refused, after waiting for it.
+    const started = performance.now();
     const full = await search(third, "one");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(SEARCH_WAIT_MS - 50);
     await expectProblem(full, 503);
     expect(full.headers.get("retry-after")).toBe("1");
+    // A slot freed while a search waits goes to it: a burst is served late, not refused.
+    const queued = search(third, "two");
+    await new Promise((resolve) => setTimeout(resolve, 300));
     release();
     await holder;
+    expect((await queued).status).toBe(200);
     for (const response of await Promise.all(waiting)) expect(response.status).toBe(200);
     // The slots are given back.
     expect((await search(greedy, "again")).status).toBe(200);
