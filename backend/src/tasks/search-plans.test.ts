@@ -131,3 +131,51 @@ describe(`search plans on a long list (${databaseKind})`, () => {
     expect(await listPlan(userId, {}, "title")).toContain("tasks_user_title_natural_idx");
   });
 });
+
+describe(`a search sorted by priority or position (${databaseKind})`, () => {
+  /** A user with `filler` tasks that do not match, and three "quokka" tasks that do. */
+  async function userWith(filler: number) {
+    const [user] = await database.db
+      .insert(users)
+      .values({ name: "sorted", email: uniqueEmail("sorted") })
+      .returning({ id: users.id });
+    const userId = user?.id as string;
+    if (filler > 0) {
+      await database.db.execute(sql`
+        insert into tasks (user_id, title, priority, position)
+        select ${userId}::uuid, 'Filler ' || i, 'medium', 1000 + i from generate_series(1, ${filler}) as i`);
+    }
+    await database.db.execute(sql`
+      insert into tasks (user_id, title, priority, position) values
+        (${userId}::uuid, 'quokka one', 'none', 10),
+        (${userId}::uuid, 'quokka two', 'low', 9),
+        (${userId}::uuid, 'quokka three', 'high', 100)`);
+    return userId;
+  }
+
+  // Found by the model test: the search queries ordered by the text form of the sort key, so
+  // "low" came before "none" and position 10 before 9.
+  it("orders by the value, not its text, in both steps of a search", async () => {
+    const expected: Record<string, string[]> = {
+      priority: ["one", "two", "three"],
+      "-priority": ["three", "two", "one"],
+      position: ["two", "one", "three"],
+      "-position": ["three", "one", "two"],
+    };
+    // Three tasks: the walk finds them all. Past WALK_ROWS: the second step finds them by index.
+    for (const filler of [0, WALK_ROWS + 100]) {
+      const userId = await userWith(filler);
+      for (const [sort, titles] of Object.entries(expected)) {
+        const page = await listTasks(database.db, userId, {
+          filters: { status: "all", tz: "UTC", q: "quokka" },
+          sort: sort as Sort,
+          limit: 50,
+        });
+        expect(
+          page.items.map((task) => task.title.replace("quokka ", "")),
+          `${sort}, ${filler} other tasks`,
+        ).toEqual(titles);
+      }
+    }
+  });
+});

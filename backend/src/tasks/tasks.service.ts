@@ -215,6 +215,8 @@ export function listQuery(
   const direction = sql.raw(descending ? "desc" : "asc");
   const limit = sql.placeholder("limit");
   const rows = sql`${tasks}.*, ${key} as sort_key from ${tasks}`;
+  // The text form is selected under another name: ORDER BY takes an output column's name first,
+  // and the text of a priority or a position does not sort as its value ("low" < "none", "10" < "9").
   const page = sql`order by sort_key ${direction}, "id" ${direction} limit ${limit}`;
   // Built only when the statement is prepared: each later call needs the values alone.
   // The task's columns in table order, then the sort key: the order readListRow expects.
@@ -222,12 +224,12 @@ export function listQuery(
     switch (options.searchPlan) {
       case "walk": {
         // Also how many tasks were read: fewer than WALK_ROWS means the list ended, all seen.
-        const text = sql`with walk as (select ${rows} where ${and(...conditions)} order by ${order(key)}, ${order(tasks.id)} limit ${WALK_ROWS}) select ${TASK_COLUMNS}, sort_key::text, (select count(*) from walk)::int from walk where ${and(...search)} ${page}`;
+        const text = sql`with walk as (select ${rows} where ${and(...conditions)} order by ${order(key)}, ${order(tasks.id)} limit ${WALK_ROWS}) select ${TASK_COLUMNS}, sort_key::text as sort_text, (select count(*) from walk)::int from walk where ${and(...search)} ${page}`;
         return { toSQL: () => dialect.sqlToQuery(text) };
       }
       case "matches": {
         // Materialized: every match is found first, so the planner has no LIMIT to walk towards.
-        const text = sql`with matches as materialized (select ${rows} where ${and(...conditions, ...search)}) select ${TASK_COLUMNS}, sort_key::text from matches ${page}`;
+        const text = sql`with matches as materialized (select ${rows} where ${and(...conditions, ...search)}) select ${TASK_COLUMNS}, sort_key::text as sort_text from matches ${page}`;
         return { toSQL: () => dialect.sqlToQuery(text) };
       }
       default:

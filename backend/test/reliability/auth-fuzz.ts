@@ -28,6 +28,8 @@ export interface AuthEndpoint {
 const email: JsonSchema = { type: "string", format: "email", maxLength: 254 };
 const password: JsonSchema = { type: "string", minLength: 8, maxLength: 128 };
 const name: JsonSchema = { type: "string", minLength: 1, maxLength: 100 };
+// On sign-up an empty (or blank) name is not refused: the account is named after its email.
+const signUpName: JsonSchema = { type: "string", maxLength: 100 };
 const image: JsonSchema = { type: "string", format: "uri", maxLength: 2048 };
 
 export const AUTH_ENDPOINTS: readonly AuthEndpoint[] = [
@@ -37,7 +39,7 @@ export const AUTH_ENDPOINTS: readonly AuthEndpoint[] = [
     session: false,
     body: {
       type: "object",
-      properties: { email, password, name, image },
+      properties: { email, password, name: signUpName, image },
       required: ["email", "password"],
     },
   },
