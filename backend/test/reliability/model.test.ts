@@ -56,7 +56,11 @@ beforeAll(async () => {
   // Wrong sign-ins (the sign-in command) never lock an account here: the lock has tests of its own.
   server = await startTestServer(
     database,
-    testConfig({ API_RATE_LIMIT_MAX: 1_000_000, SIGN_IN_FAILURES_MAX: 1_000_000 }),
+    testConfig({
+      API_RATE_LIMIT_MAX: 1_000_000,
+      SIGN_IN_FAILURES_MAX: 1_000_000,
+      SIGN_IN_FAILURES_ACCOUNT_MAX: 1_000_000,
+    }),
   );
   // Signed up once per file: each sign-up costs ~100 ms of scrypt.
   users = await Promise.all(
