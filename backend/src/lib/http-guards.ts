@@ -159,11 +159,53 @@ export function requestDeadline(ms: number, late: (c: Context<AppEnv>) => Respon
 }
 
 /**
- * Bounds work in flight: at most `perUser` at once for one user (running or waiting), `total`
- * running for everyone. Past `total`, a request waits its turn (first come, first served) for up
- * to `maxWaitMs`: a burst of ordinary use is served a few milliseconds late instead of refused.
- * `enter` says which bound refused, or gives the function that leaves the slot (call it once,
- * when done). Kept in this process, like perUserRateLimit.
+ * At most `limit` holders at once; past it, callers wait their turn (first come, first served)
+ * until a deadline.
+ */
+function slots(limit: number) {
+  let held = 0;
+  const queue: (() => void)[] = []; // each admits one waiting caller
+  return {
+    /** Resolves true once a slot is the caller's, false when `deadline` (ms) passes first. */
+    acquire(deadline: number): Promise<boolean> {
+      if (held < limit) {
+        held++;
+        return Promise.resolve(true);
+      }
+      return new Promise<boolean>((resolve) => {
+        const admit = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer = setTimeout(
+          () => {
+            queue.splice(queue.indexOf(admit), 1);
+            resolve(false);
+          },
+          Math.max(0, deadline - Date.now()),
+        );
+        queue.push(admit);
+      });
+    },
+    /** A slot handed straight to the next in line, or given back. */
+    release() {
+      const next = queue.shift();
+      if (next) next();
+      else held--;
+    },
+    get idle() {
+      return held === 0;
+    },
+  };
+}
+
+/**
+ * Bounds work in flight: at most `perUser` running at once for one user, `total` for everyone.
+ * Past either bound a request waits its turn for up to `maxWaitMs`: a burst of ordinary use (a few
+ * tabs, a few users) is served a few milliseconds late instead of refused, while one user's flood
+ * queues behind its own `perUser` slots and never takes more. `enter` says which bound it could
+ * not get in time, or gives the function that leaves (call it once, when done). Kept in this
+ * process, like perUserRateLimit.
  */
 export function inFlightLimit({
   perUser,
@@ -174,53 +216,34 @@ export function inFlightLimit({
   total: number;
   maxWaitMs: number;
 }) {
-  const byUser = new Map<string, number>();
-  let running = 0;
-  const queue: (() => void)[] = []; // each admits one waiting request
+  const byUser = new Map<string, ReturnType<typeof slots>>();
+  const all = slots(total);
 
-  const leaveUser = (userId: string) => {
-    const now = (byUser.get(userId) ?? 1) - 1;
-    if (now === 0) byUser.delete(userId);
-    else byUser.set(userId, now);
+  const leaveUser = (userId: string, mine: ReturnType<typeof slots>) => {
+    mine.release();
+    if (mine.idle && byUser.get(userId) === mine) byUser.delete(userId);
   };
-
-  /** A running slot handed straight to the next in line, or given back. */
-  const release = () => {
-    const next = queue.shift();
-    if (next) next();
-    else running--;
-  };
-
-  /** Resolves true once a running slot is ours, false when `maxWaitMs` passes first. */
-  const turn = () =>
-    new Promise<boolean>((resolve) => {
-      const admit = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        queue.splice(queue.indexOf(admit), 1);
-        resolve(false);
-      }, maxWaitMs);
-      queue.push(admit);
-    });
 
   return {
     async enter(userId: string): Promise<"user" | "total" | (() => void)> {
-      const mine = byUser.get(userId) ?? 0;
-      if (mine >= perUser) return "user";
-      byUser.set(userId, mine + 1);
-      if (running < total) running++;
-      else if (!(await turn())) {
-        leaveUser(userId);
+      const deadline = Date.now() + maxWaitMs;
+      let mine = byUser.get(userId);
+      if (!mine) {
+        mine = slots(perUser);
+        byUser.set(userId, mine);
+      }
+      if (!(await mine.acquire(deadline))) return "user";
+      if (!(await all.acquire(deadline))) {
+        leaveUser(userId, mine);
         return "total";
       }
       let left = false;
+      const held = mine;
       return () => {
         if (left) return;
         left = true;
-        leaveUser(userId);
-        release();
+        all.release();
+        leaveUser(userId, held);
       };
     },
   };

@@ -96,7 +96,7 @@ export const listQuery = z.object({
     .optional()
     .openapi({
       description:
-        "Words to find: a task matches when every word (split at spaces) occurs, in any case, in its title, description or one of its tags. `%`, `_` and `\\` are plain characters. A user runs at most 2 searches at once (a third is 429) and the server 4 in all (a fifth waits up to 2 s for its turn, then gets 503), both with `Retry-After`.",
+        "Words to find: a task matches when every word (split at spaces) occurs, in any case, in its title, description or one of its tags. `%`, `_` and `\\` are plain characters. A user runs at most 2 searches at once and the server 4 in all; past either, a search waits up to 2 s for its turn, then gets 429 (the user's bound) or 503 (the server's), with `Retry-After`.",
       example: "passport march",
     }),
   tag: z
