@@ -272,9 +272,12 @@ export function sendRaw(
     chunked?: boolean;
   },
 ): Promise<RawResponse> {
-  const headers = { ...init.headers };
-  if (init.body && !init.chunked) headers["content-length"] = String(init.body.length);
-  if (init.body && init.chunked) headers["transfer-encoding"] = "chunked";
+  // The body's framing first, then the caller's headers: a fuzzed Content-Length is sent as is.
+  // Node's client frames a GET or DELETE body in chunks only when told to.
+  const framing: Record<string, string> = {};
+  if (init.body && !init.chunked) framing["content-length"] = String(init.body.length);
+  if (init.body && init.chunked) framing["transfer-encoding"] = "chunked";
+  const headers = { ...framing, ...init.headers };
   return new Promise((resolve, reject) => {
     let answered = false;
     const req = httpRequest(
