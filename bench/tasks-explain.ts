@@ -9,7 +9,8 @@ import pg from "pg";
 import { openDatabase } from "../backend/src/db/client.ts";
 import { migrate } from "../backend/src/db/migrate.ts";
 import { users } from "../backend/src/db/schema.ts";
-import { type ListFilters, listQuery, type Sort } from "../backend/src/tasks/tasks.service.ts";
+import type { Sort, TaskFilter } from "@todo/contract/tasks";
+import { listStatement } from "../backend/src/tasks/tasks.list.ts";
 import { withThrowawayDatabase } from "./throwaway-database.ts";
 
 const serverUrl = process.env.BENCH_DATABASE_URL;
@@ -50,8 +51,8 @@ await withThrowawayDatabase(serverUrl, async (url) => {
     await seed(other.id, 50_000);
     await database.db.execute(sql`analyze`);
 
-    const base: ListFilters = { status: "all", tz: "UTC" };
-    const cases: [string, { filters?: Partial<ListFilters>; sort?: Sort }][] = [
+    const base: TaskFilter = { status: "all", tz: "UTC" };
+    const cases: [string, { filters?: Partial<TaskFilter>; sort?: Sort }][] = [
       ["default list: sort=created, 50 rows", {}],
       ["sort=-created", { sort: "-created" }],
       ["status=pending, sort=created", { filters: { status: "pending" } }],
@@ -64,7 +65,7 @@ await withThrowawayDatabase(serverUrl, async (url) => {
       ["due=overdue", { filters: { due: "overdue" }, sort: "due" }],
     ];
     for (const [label, options] of cases) {
-      const { query, values } = listQuery(database.db, me.id, {
+      const { query, values } = listStatement(database.db, me.id, {
         filters: { ...base, ...options.filters },
         sort: options.sort ?? "created",
         limit: 50,

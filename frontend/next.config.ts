@@ -4,6 +4,8 @@ const config: NextConfig = {
   // The browser tests build into their own directory, so they never disturb a running `npm start`.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
+  // The API's contract is a workspace package of TypeScript sources (contract/), compiled here.
+  transpilePackages: ["@todo/contract"],
   // `npm run dev` opened at 127.0.0.1 or [::1] rather than localhost must load its scripts too.
   allowedDevOrigins: ["127.0.0.1", "[::1]"],
   reactStrictMode: true,

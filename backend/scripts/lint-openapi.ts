@@ -5,38 +5,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
-import { createApp, JWT_LIFETIME_SECONDS, startTokenRevocations } from "../src/app.ts";
-import { openDatabase } from "../src/db/client.ts";
-import { migrate } from "../src/db/migrate.ts";
-import { BACKEND_DIR, parseEnv } from "../src/env.ts";
-
-/** The app's document, built from the defaults: nothing in it depends on data or a server. */
-async function servedDocument(): Promise<{ status: number; text: string }> {
-  const database = await openDatabase({ url: "memory://", dataDir: "unused" });
-  try {
-    await migrate(database.db);
-    const logger = pino({ level: "silent" });
-    const revocations = startTokenRevocations(database.db, {
-      tokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
-      logger,
-    });
-    try {
-      const app = createApp({
-        database,
-        logger,
-        config: { ...parseEnv({}), secret: "x".repeat(40) },
-        revocations,
-      });
-      const response = await app.request("/openapi.json");
-      return { status: response.status, text: await response.text() };
-    } finally {
-      await revocations.stop();
-    }
-  } finally {
-    await database.close();
-  }
-}
+import { BACKEND_DIR } from "../src/env.ts";
+import { servedDocument } from "./openapi-document.ts";
 
 /** Runs `redocly lint` on a file; resolves to its exit code. */
 function redoclyLint(file: string): Promise<number> {

@@ -3,8 +3,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { DRIVERS } from "./env.ts";
 import { problemSchema } from "./lib/problem.ts";
 
-const Problem = problemSchema.openapi("Problem");
-
 export const healthz = createRoute({
   method: "get",
   path: "/healthz",
@@ -37,7 +35,7 @@ export const readyz = createRoute({
       description: "Ready: the database answered `select 1`.",
     },
     503: {
-      content: { "application/problem+json": { schema: Problem } },
+      content: { "application/problem+json": { schema: problemSchema } },
       description: "The database is not reachable; `Retry-After` says when to ask again.",
     },
   },
@@ -61,24 +59,24 @@ export const me = createRoute({
       description: "The signed-in user.",
     },
     401: {
-      content: { "application/problem+json": { schema: Problem } },
+      content: { "application/problem+json": { schema: problemSchema } },
       description: "No credentials, or bad ones.",
     },
     // The API's middleware answers these on every route, this one included.
     413: {
-      content: { "application/problem+json": { schema: Problem } },
+      content: { "application/problem+json": { schema: problemSchema } },
       description: "Body over 64 KB.",
     },
     415: {
-      content: { "application/problem+json": { schema: Problem } },
+      content: { "application/problem+json": { schema: problemSchema } },
       description: "The body is not `application/json`.",
     },
     429: {
-      content: { "application/problem+json": { schema: Problem } },
+      content: { "application/problem+json": { schema: problemSchema } },
       description: "Too many requests; see `Retry-After`.",
     },
     503: {
-      content: { "application/problem+json": { schema: Problem } },
+      content: { "application/problem+json": { schema: problemSchema } },
       description: "The database is not reachable just now; retry after `Retry-After` seconds.",
     },
   },

@@ -25,7 +25,8 @@ import { startTokenRevocations } from "../../backend/src/auth/token-revocations.
 import { statementName } from "../../backend/src/db/prepared.ts";
 import * as schema from "../../backend/src/db/schema.ts";
 import { createCursorCodec } from "../../backend/src/lib/cursor.ts";
-import { INSTANT_RANGE, instantToUtc, toIsoUtc } from "../../backend/src/lib/timestamps.ts";
+import { INSTANT_RANGE, instantToUtc } from "@todo/contract/instants";
+import { toIsoUtc } from "../../backend/src/lib/timestamps.ts";
 
 const need = (name: string, value = process.env[name]) => {
   if (!value) throw new Error(`Set ${name}.`);

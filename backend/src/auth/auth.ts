@@ -1,22 +1,16 @@
 // Better Auth: email and password accounts, database sessions, and EdDSA JWTs for API clients.
+
+import { NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "@todo/contract/users";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { jwt } from "better-auth/plugins";
 import type { Db } from "../db/client.ts";
-import {
-  accounts,
-  jwks,
-  NAME_MAX,
-  rateLimits,
-  sessions,
-  users,
-  verifications,
-} from "../db/schema.ts";
+import { accounts, jwks, rateLimits, sessions, users, verifications } from "../db/schema.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../lib/logger.ts";
 import { CLIENT_IP_HEADER } from "./client-ip.ts";
-import { isCommonPassword, PASSWORD_MAX, PASSWORD_MIN } from "./passwords.ts";
+import { isCommonPassword } from "./passwords.ts";
 
 const DAY = 24 * 60 * 60;
 

@@ -1,6 +1,15 @@
 // From @hono/zod-openapi, not "zod": importing it first extends Zod with .openapi() before any
 // schema below is built (Zod 4 gives each schema its methods when it is created).
 import { z } from "@hono/zod-openapi";
+import {
+  DESCRIPTION_MAX,
+  PRIORITIES,
+  TAGS_MAX,
+  TASK_DEFAULTS,
+  TITLE_MAX,
+  taskFields,
+} from "@todo/contract/tasks";
+import { userFields } from "@todo/contract/users";
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
@@ -19,7 +28,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createInsertSchema, createSelectSchema } from "drizzle-zod";
-import { INSTANT_RANGE, instantToUtc, toIsoUtc } from "../lib/timestamps.ts";
+import { toIsoUtc } from "../lib/timestamps.ts";
 
 /**
  * A `timestamptz` read as an ISO 8601 UTC string ("2026-11-24T10:00:00.123456Z").
@@ -192,12 +201,7 @@ export const tokenRevocations = pgTable(
 // ---- Tasks ----
 
 // A Postgres enum sorts in declaration order, so `ORDER BY priority` is none < low < medium < high.
-export const taskPriority = pgEnum("task_priority", ["none", "low", "medium", "high"]);
-
-export const TITLE_MAX = 200;
-export const DESCRIPTION_MAX = 5000;
-export const TAGS_MAX = 20;
-export const TAG_MAX = 32;
+export const taskPriority = pgEnum("task_priority", PRIORITIES);
 
 /**
  * The title as `sort=title` orders it: lower case, each run of digits left-padded with zeros to 20
@@ -224,12 +228,15 @@ export const tasks = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     title: text().notNull(),
-    description: text().notNull().default(""),
-    is_completed: boolean().notNull().default(false),
+    description: text().notNull().default(TASK_DEFAULTS.description),
+    is_completed: boolean().notNull().default(TASK_DEFAULTS.is_completed),
     completed_at: timestamptz(),
-    priority: taskPriority().notNull().default("none"),
+    priority: taskPriority().notNull().default(TASK_DEFAULTS.priority),
     due_at: timestamptz(),
-    tags: text().array().notNull().default(sql`'{}'::text[]`),
+    tags: text()
+      .array()
+      .notNull()
+      .default([...TASK_DEFAULTS.tags]),
     position: doublePrecision().notNull().default(0),
     version: integer().notNull().default(1),
     created_at: timestamptz().notNull().default(sql`now()`),
@@ -306,54 +313,15 @@ export type Task = typeof tasks.$inferSelect;
 
 // ---- Zod schemas derived from the tables (the SQLModel role: one definition, two uses) ----
 
-/** Unicode control characters (C0, DEL, C1), NUL included: never in a title or a tag. */
-const CONTROL_CHARS = /\p{Cc}/u;
-/** Descriptions are multi-line: tab, line feed and carriage return are allowed there. */
-const CONTROL_CHARS_EXCEPT_LINE_BREAKS = /(?![\t\n\r])\p{Cc}/u;
-
 const isoDateTime = z.iso.datetime({ offset: true });
 
-/** An instant from a client, stored as UTC (see instantToUtc); refused (422) out of range. */
-const instantInput = isoDateTime.transform((value, ctx) => {
-  const utc = instantToUtc(value);
-  if (utc === undefined) {
-    ctx.issues.push({ code: "custom", message: INSTANT_RANGE, input: value });
-    return z.NEVER;
-  }
-  return utc;
-});
-
-const tag = z
-  .string()
-  .trim()
-  .min(1, "a tag cannot be empty")
-  .max(TAG_MAX, `a tag has at most ${TAG_MAX} characters`)
-  .refine((s) => !CONTROL_CHARS.test(s), "a tag cannot contain control characters");
-
 // Refinements are callbacks, not schemas: drizzle-zod then keeps each column's optional/nullable.
-const taskFields = {
-  title: () =>
-    z
-      .string()
-      .trim()
-      .min(1, "title is required")
-      .max(TITLE_MAX, `title has at most ${TITLE_MAX} characters`)
-      .refine((s) => !CONTROL_CHARS.test(s), "title cannot contain control characters"),
-  description: () =>
-    z
-      .string()
-      .max(DESCRIPTION_MAX, `description has at most ${DESCRIPTION_MAX} characters`)
-      .refine(
-        (s) => !CONTROL_CHARS_EXCEPT_LINE_BREAKS.test(s),
-        "description cannot contain control characters other than tab and line breaks",
-      ),
-  due_at: () => instantInput,
-  tags: () =>
-    z
-      .array(tag)
-      .max(TAGS_MAX, `at most ${TAGS_MAX} tags`)
-      .transform((list) => [...new Set(list)]),
-  position: () => z.number().finite(),
+const taskRefinements = {
+  title: () => taskFields.title,
+  description: () => taskFields.description,
+  due_at: () => taskFields.due_at,
+  tags: () => taskFields.tags,
+  position: () => taskFields.position,
 } as const;
 
 /**
@@ -378,7 +346,9 @@ export const selectTaskSchema = createSelectSchema(tasks, {
 });
 
 /** A new task from a client: title required, everything else optional, unknown keys refused. */
-export const insertTaskSchema = createInsertSchema(tasks, taskFields).omit(serverOwned).strict();
+export const insertTaskSchema = createInsertSchema(tasks, taskRefinements)
+  .omit(serverOwned)
+  .strict();
 
 /** A partial change from a client: any editable field, at least one, unknown keys refused. */
 export const patchTaskSchema = insertTaskSchema
@@ -388,44 +358,13 @@ export const patchTaskSchema = insertTaskSchema
 export type NewTask = z.infer<typeof insertTaskSchema>;
 export type TaskPatch = z.infer<typeof patchTaskSchema>;
 
-const email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email("must be an email address").max(254, "an email has at most 254 characters"));
-
-export const NAME_MAX = 100;
-export const IMAGE_URL_MAX = 2048;
-
-/** An absolute https: or http: URL: an image's address, never javascript:, data: or a path. */
-function isWebUrl(value: string): boolean {
-  if (/[\s\p{Cc}]/u.test(value) || !URL.canParse(value)) return false;
-  const { protocol, hostname } = new URL(value);
-  return (protocol === "https:" || protocol === "http:") && hostname !== "";
-}
-
-// Better Auth writes these from sign-up and update-user bodies, taking any string (update-user: any
-// JSON value); they come back in every session read, so they are bounded here.
-const userFields = {
-  email: () => email,
-  name: () =>
-    z
-      .string()
-      .trim()
-      .min(1, "name cannot be blank")
-      .refine((s) => codePoints(s) <= NAME_MAX, `name has at most ${NAME_MAX} characters`)
-      .refine((s) => !CONTROL_CHARS.test(s), "name cannot contain control characters"),
-  image: () =>
-    z
-      .string()
-      .max(IMAGE_URL_MAX, `image has at most ${IMAGE_URL_MAX} characters`)
-      .refine(isWebUrl, "image must be an https: or http: URL"),
+const userRefinements = {
+  email: () => userFields.email,
+  name: () => userFields.name,
+  image: () => userFields.image,
 } as const;
 
-/** Length in code points, as a reader counts characters (an emoji is one, not two). */
-const codePoints = (s: string) => [...s].length;
-
-export const insertUserSchema = createInsertSchema(users, userFields)
+export const insertUserSchema = createInsertSchema(users, userRefinements)
   .omit({ id: true, emailVerified: true, createdAt: true, updatedAt: true })
   .strict();
 export type NewUser = z.infer<typeof insertUserSchema>;

@@ -21,7 +21,7 @@ describe(`idempotent creation (${databaseKind})`, () => {
     const createThen = (fail: boolean) => async (tx: typeof db) => {
       const task = await createTask(tx, user.id, input);
       if (fail) throw new Error("the process dies before answering");
-      return { status: 201, body: JSON.stringify(task) };
+      return { status: 201, body: task };
     };
 
     await expect(idempotent(db, user.id, "key-1", hash, createThen(true))).rejects.toThrow("dies");

@@ -8,14 +8,15 @@ const KEEP = sql`interval '24 hours'`;
 /** A claim still unfinished after this long was left by a crashed request and may be taken over. */
 const ABANDONED = sql`interval '1 minute'`;
 
-export interface StoredResponse {
+/** A response to keep: its body is stored as JSON and comes back parsed on a replay. */
+export interface StoredResponse<T> {
   status: number;
-  body: string;
+  body: T;
 }
 
-export type IdempotentResult =
-  | { outcome: "fresh"; response: StoredResponse }
-  | { outcome: "replayed"; response: StoredResponse }
+export type IdempotentResult<T> =
+  | { outcome: "fresh"; response: StoredResponse<T> }
+  | { outcome: "replayed"; response: StoredResponse<T> }
   /** The same key with a different body. */
   | { outcome: "mismatch" }
   /** The first request with this key has not finished. */
@@ -30,13 +31,13 @@ export const hashRequest = (body: unknown) =>
  * response share one transaction: if the process dies before it commits, nothing was created,
  * and the abandoned claim is taken over by a later retry.
  */
-export async function idempotent(
+export async function idempotent<T>(
   db: Db,
   userId: string,
   key: string,
   requestHash: string,
-  run: (tx: Db) => Promise<StoredResponse>,
-): Promise<IdempotentResult> {
+  run: (tx: Db) => Promise<StoredResponse<T>>,
+): Promise<IdempotentResult<T>> {
   const row = and(eq(idempotencyKeys.user_id, userId), eq(idempotencyKeys.key, key));
   // Forget this user's expired keys and abandoned claims, so they can be used afresh.
   await db.delete(idempotencyKeys).where(
@@ -60,7 +61,7 @@ export async function idempotent(
       return { outcome: "running" };
     return {
       outcome: "replayed",
-      response: { status: existing.response_status, body: existing.response_body },
+      response: { status: existing.response_status, body: JSON.parse(existing.response_body) as T },
     };
   }
 
@@ -69,7 +70,7 @@ export async function idempotent(
       const result = await run(tx);
       await tx
         .update(idempotencyKeys)
-        .set({ response_status: result.status, response_body: result.body })
+        .set({ response_status: result.status, response_body: JSON.stringify(result.body) })
         .where(row);
       return result;
     });

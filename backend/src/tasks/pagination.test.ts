@@ -1,3 +1,4 @@
+import { SORTS } from "@todo/contract/tasks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../../test/browser.ts";
 import {
@@ -9,7 +10,6 @@ import {
 } from "../../test/helpers.ts";
 import type { Database } from "../db/client.ts";
 import { selectTaskSchema, type Task, tasks } from "../db/schema.ts";
-import { SORTS } from "./tasks.service.ts";
 
 const TOTAL = 1000;
 const PRIORITIES = ["none", "low", "medium", "high"] as const;

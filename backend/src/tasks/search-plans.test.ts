@@ -2,20 +2,20 @@
 // and filter must get the plan that stays fast on any number of tasks (decision 014). Their speed
 // is measured in bench/tasks-search.ts, not here. A file of its own: PGlite runs in this process,
 // and filling it blocks the event loop longer than an HTTP server's idle connections survive.
+
+import type { Sort, TaskFilter } from "@todo/contract/tasks";
 import { fillPlaceholders, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKind, openTestDatabase, uniqueEmail } from "../../test/helpers.ts";
 import type { Database } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 import {
-  type ListFilters,
-  listQuery,
+  listStatement,
   listStatementKey,
   listTasks,
   type SearchPlan,
-  type Sort,
   WALK_ROWS,
-} from "./tasks.service.ts";
+} from "./tasks.list.ts";
 
 let database: Database;
 beforeAll(async () => {
@@ -37,13 +37,13 @@ let probes = 0;
  */
 async function listPlan(
   userId: string,
-  filters: Partial<ListFilters>,
+  filters: Partial<TaskFilter>,
   sort: Sort = "created",
   searchPlan?: SearchPlan,
 ) {
   const filled = { status: "all" as const, tz: "UTC", ...filters };
   const options = { filters: filled, sort, limit: 50, searchPlan };
-  const { query, values } = listQuery(database.db, userId, options);
+  const { query, values } = listStatement(database.db, userId, options);
   const statement = query().toSQL();
   const params = fillPlaceholders(statement.params, values);
   const generic = listStatementKey(options) !== undefined;

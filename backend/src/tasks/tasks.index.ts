@@ -1,5 +1,6 @@
 // The tasks router: HTTP only (parameters, ETags, status codes); the logic is in tasks.service.ts.
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { TASK_DEFAULTS } from "@todo/contract/tasks";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Db } from "../db/client.ts";
@@ -10,6 +11,7 @@ import { inFlightLimit } from "../lib/http-guards.ts";
 import { problem } from "../lib/problem.ts";
 import { validationHook } from "../lib/validation.ts";
 import { hashRequest, idempotent } from "./idempotency.ts";
+import { taskPage } from "./tasks.list.ts";
 import * as routes from "./tasks.routes.ts";
 import * as service from "./tasks.service.ts";
 
@@ -81,20 +83,10 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
 
   return router
     .openapi(routes.list, async (c) => {
-      const { cursor, sort, limit, ...filters } = c.req.valid("query");
-      // A cursor is valid only for the query that produced it, and for the same user.
+      const query = c.req.valid("query");
       const userId = c.get("user").id;
-      const query = JSON.stringify([userId, sort, filters]);
-      let after: service.Position | undefined;
-      if (cursor) {
-        after = cursors.decode(cursor, query) as service.Position | undefined;
-        if (!after)
-          return problem(c, 400, {
-            detail: "The cursor is damaged, or was made for another query.",
-          });
-      }
       let leave = () => {};
-      if (filters.q) {
+      if (query.q) {
         const slot = await searches.enter(userId);
         if (slot === "user" || slot === "total") {
           const response =
@@ -111,16 +103,16 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
         }
         leave = slot;
       }
-      let page: Awaited<ReturnType<typeof service.listTasks>>;
+      let page: Awaited<ReturnType<typeof taskPage>>;
       try {
-        page = await service.listTasks(db, userId, { filters, sort, limit, after });
+        page = await taskPage(db, cursors, userId, query);
       } finally {
         leave();
       }
-      return c.json(
-        { items: page.items, next_cursor: page.next ? cursors.encode(page.next, query) : null },
-        200,
-      );
+      if (!page) {
+        return problem(c, 400, { detail: "The cursor is damaged, or was made for another query." });
+      }
+      return c.json(page, 200);
     })
     .openapi(routes.create, async (c) => {
       const userId = c.get("user").id;
@@ -133,10 +125,10 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
         });
       const key = c.req.valid("header")["idempotency-key"];
       if (!key) return created(await service.createTask(db, userId, input));
-      const result = await idempotent(db, userId, key, hashRequest(input), async (tx) => {
-        const task = await service.createTask(tx, userId, input);
-        return { status: 201, body: JSON.stringify(task) };
-      });
+      const result = await idempotent(db, userId, key, hashRequest(input), async (tx) => ({
+        status: 201,
+        body: await service.createTask(tx, userId, input),
+      }));
       if (result.outcome === "mismatch") {
         return problem(c, 422, {
           detail: "This Idempotency-Key was used with a different body.",
@@ -148,12 +140,21 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
           detail: "A request with this Idempotency-Key is still running: retry in a moment.",
         });
       }
-      return created(JSON.parse(result.response.body) as Task, result.outcome === "replayed");
+      return created(result.response.body, result.outcome === "replayed");
     })
     .openapi(routes.stats, async (c) => c.json(await service.taskStats(db, c.get("user").id), 200))
     .openapi(routes.bulk, async (c) => {
-      const { action, ids } = c.req.valid("json");
-      const result = await service.bulkTasks(db, c.get("user").id, action, ids);
+      const request = c.req.valid("json");
+      const userId = c.get("user").id;
+      if ("filter" in request) {
+        const { action, filter } = request;
+        return c.json(
+          { action, ids: await service.bulkTasksMatching(db, userId, action, filter) },
+          200,
+        );
+      }
+      const { action, ids } = request;
+      const result = await service.bulkTasks(db, userId, action, ids);
       if (result.outcome === "not_found") {
         return problem(c, 404, {
           detail: `No such tasks: ${result.missing.join(", ")}. Nothing was changed.`,
@@ -176,13 +177,7 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
     .openapi(routes.replace, async (c) => {
       const { id } = c.req.valid("param");
       // PUT replaces every editable field: the ones left out get their defaults (not position).
-      const defaults = {
-        description: "",
-        is_completed: false,
-        priority: "none" as const,
-        due_at: null,
-        tags: [],
-      };
+      const defaults = { ...TASK_DEFAULTS, tags: [...TASK_DEFAULTS.tags] };
       const fields = Object.assign(defaults, c.req.valid("json"));
       const version = expectedVersion(c.req.valid("header")["if-match"]);
       return changed(c, await service.updateTask(db, c.get("user").id, id, fields, version));

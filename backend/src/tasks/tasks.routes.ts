@@ -1,24 +1,18 @@
 // The tasks API contract (DESIGN.md §6), as OpenAPI routes built from the table-derived schemas.
 import { createRoute, z } from "@hono/zod-openapi";
-import { insertTaskSchema, patchTaskSchema, selectTaskSchema, taskPriority } from "../db/schema.ts";
-import { problemSchema } from "../lib/problem.ts";
-import { BULK_ACTIONS, BULK_MAX, DUE_FILTERS, SORTS, STATUSES } from "./tasks.service.ts";
-
-const INT_MAX = 2_147_483_647;
+import { problemSchema } from "@todo/contract/problem";
+import {
+  bulkRequestSchema,
+  bulkResultSchema,
+  IDEMPOTENCY_KEY_MAX,
+  TASK_ID_MAX,
+  taskListQuerySchema,
+} from "@todo/contract/tasks";
+import { insertTaskSchema, patchTaskSchema, selectTaskSchema } from "../db/schema.ts";
 
 export const Task = selectTaskSchema.openapi("Task");
 const NewTask = insertTaskSchema.openapi("NewTask");
 const TaskChanges = patchTaskSchema.openapi("TaskChanges");
-const Problem = problemSchema.openapi("Problem");
-
-const isTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const userParams = z.object({
   user_id: z.string().openapi({
@@ -32,7 +26,7 @@ const taskParams = userParams.extend({
     .number()
     .int()
     .min(1)
-    .max(INT_MAX)
+    .max(TASK_ID_MAX)
     .openapi({ param: { name: "id", in: "path" }, example: 42 }),
 });
 
@@ -47,7 +41,7 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
 });
 const problem = (description: string) => ({
-  content: { "application/problem+json": { schema: Problem } },
+  content: { "application/problem+json": { schema: problemSchema } },
   description,
 });
 const jsonBody = <T extends z.ZodType>(schema: T) => ({
@@ -82,53 +76,6 @@ const taskResponse = (description: string) => ({
   headers: z.object({ ETag: z.string().openapi({ description: "The task's version, quoted." }) }),
 });
 
-// Postgres text cannot hold NUL: a filter with one would fail the query (a 500), and no task has one.
-const hasNoNul = (s: string) => !s.includes("\u0000");
-
-export const listQuery = z.object({
-  status: z.enum(STATUSES).default("all"),
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .refine(hasNoNul, "cannot contain NUL characters")
-    .optional()
-    .openapi({
-      description:
-        "Words to find: a task matches when every word (split at spaces) occurs, in any case, in its title, description or one of its tags. `%`, `_` and `\\` are plain characters. A user runs at most 2 searches at once and the server 4 in all; past either, a search waits up to 2 s for its turn, then gets 429 (the user's bound) or 503 (the server's), with `Retry-After`.",
-      example: "passport march",
-    }),
-  tag: z
-    .string()
-    .trim()
-    .min(1)
-    .max(32)
-    .refine(hasNoNul, "cannot contain NUL characters")
-    .optional()
-    .openapi({ description: "Only tasks with this tag (exactly, case included)." }),
-  priority: z.enum(taskPriority.enumValues).optional(),
-  due: z.enum(DUE_FILTERS).optional().openapi({
-    description:
-      "overdue: pending and past due; today / upcoming: due today / after today in `tz`; none: no due date.",
-  }),
-  tz: z
-    .string()
-    .refine(isTimeZone, "must be an IANA time zone, such as Europe/Paris")
-    .default("UTC")
-    .openapi({ description: 'The time zone that decides "today".', example: "Europe/Paris" }),
-  sort: z.enum(SORTS).default("created").openapi({
-    description:
-      'A leading - reverses the order; ties go by id. `title` is case-insensitive and natural: numbers compare as numbers ("#19" before "#103").',
-  }),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z
-    .string()
-    .max(2000)
-    .optional()
-    .openapi({ description: "`next_cursor` of the previous page." }),
-});
-
 const TaskList = z
   .object({
     items: z.array(Task),
@@ -148,15 +95,9 @@ const Stats = z
   })
   .openapi("TaskStats");
 
-const BulkRequest = z
-  .strictObject({
-    action: z.enum(BULK_ACTIONS),
-    ids: z.array(z.number().int().min(1).max(INT_MAX)).min(1).max(BULK_MAX),
-  })
-  .openapi("BulkRequest");
-const BulkResult = z
-  .object({ action: z.enum(BULK_ACTIONS), ids: z.array(z.number().int()) })
-  .openapi("BulkResult");
+// The contract's schemas are plain Zod (no .openapi()); `meta({ id })` names them in the document.
+const BulkRequest = bulkRequestSchema.meta({ id: "BulkRequest" });
+const BulkResult = bulkResultSchema.meta({ id: "BulkResult" });
 
 const tags = ["tasks"];
 
@@ -166,7 +107,7 @@ export const list = createRoute({
   path: "/{user_id}/tasks",
   tags,
   summary: "List tasks",
-  request: { params: userParams, query: listQuery },
+  request: { params: userParams, query: taskListQuerySchema },
   responses: {
     200: json(TaskList, "One page of tasks."),
     400: problem("The cursor is damaged or belongs to another query."),
@@ -183,7 +124,7 @@ export const create = createRoute({
   request: {
     params: userParams,
     headers: z.object({
-      "idempotency-key": z.string().min(1).max(200).optional().openapi({
+      "idempotency-key": z.string().min(1).max(IDEMPOTENCY_KEY_MAX).optional().openapi({
         description:
           "Retries with the same key and body return the first response; nothing is created twice.",
       }),

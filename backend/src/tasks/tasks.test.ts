@@ -2,6 +2,8 @@
 // isolation between users, validation, error responses, concurrency, idempotency, headers and the
 // per-user rate limit.
 import { randomUUID } from "node:crypto";
+import type { Problem } from "@todo/contract/problem";
+import { SORTS } from "@todo/contract/tasks";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../../test/browser.ts";
@@ -17,9 +19,7 @@ import {
 } from "../../test/helpers.ts";
 import type { Database } from "../db/client.ts";
 import type { Task } from "../db/schema.ts";
-import type { Problem } from "../lib/problem.ts";
 import { SEARCH_WAIT_MS, SEARCHES_IN_FLIGHT, SEARCHES_PER_USER } from "./tasks.index.ts";
-import { SORTS } from "./tasks.service.ts";
 
 let database: Database;
 let server: TestServer;

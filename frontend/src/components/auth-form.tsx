@@ -2,7 +2,8 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
-import { ApiError, api } from "@/lib/api";
+import { PASSWORD_MAX } from "@todo/contract/users";
+import { ApiError, authRequest } from "@/lib/api";
 import { safeNext } from "@/lib/safe-next";
 import { RetryCountdown, retryAt } from "./retry-countdown";
 import { TextField } from "./text-field";
@@ -30,7 +31,7 @@ function explain(error: unknown): Errors {
     case "PASSWORD_TOO_SHORT":
       return { password: "Use at least 8 characters." };
     case "PASSWORD_TOO_LONG":
-      return { password: "Use at most 128 characters." };
+      return { password: `Use at most ${PASSWORD_MAX} characters.` };
     case "PASSWORD_TOO_COMMON":
       return { password: error.message };
     case "INVALID_EMAIL_OR_PASSWORD":
@@ -79,7 +80,7 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
 
     setBusy(true);
     try {
-      await api(`/api/auth/${signUp ? "sign-up" : "sign-in"}/email`, {
+      await authRequest(`/api/auth/${signUp ? "sign-up" : "sign-in"}/email`, {
         method: "POST",
         body: signUp ? { email, password, name: email.split("@")[0] } : { email, password },
         signedOut: true,
@@ -135,7 +136,7 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
           autoComplete={signUp ? "new-password" : "current-password"}
           required
           minLength={signUp ? 8 : undefined}
-          maxLength={128}
+          maxLength={PASSWORD_MAX}
           after={
             <button
               type="button"

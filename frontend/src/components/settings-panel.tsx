@@ -3,7 +3,8 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { toast } from "sonner";
-import { ApiError, api } from "@/lib/api";
+import { PASSWORD_MAX } from "@todo/contract/users";
+import { ApiError, authRequest } from "@/lib/api";
 import { download, fetchAllTasks, toCsv } from "@/lib/export";
 import { toastError } from "./retry-countdown";
 import { TextField } from "./text-field";
@@ -37,7 +38,7 @@ function ChangePassword() {
     if (found.current || found.next) return;
     setBusy(true);
     try {
-      await api("/api/auth/change-password", {
+      await authRequest("/api/auth/change-password", {
         method: "POST",
         body: { currentPassword, newPassword, revokeOtherSessions: true },
       });
@@ -76,7 +77,7 @@ function ChangePassword() {
           name="new"
           type="password"
           autoComplete="new-password"
-          maxLength={128}
+          maxLength={PASSWORD_MAX}
         />
         <button className="btn btn-primary" type="submit" disabled={busy}>
           {busy ? "Changing…" : "Change password"}
@@ -92,9 +93,9 @@ function Sessions() {
   const signOut = async (everywhere: boolean) => {
     setBusy(true);
     try {
-      if (everywhere) await api("/api/auth/revoke-sessions", { method: "POST", body: {} });
+      if (everywhere) await authRequest("/api/auth/revoke-sessions", { method: "POST", body: {} });
       // Signing out: a 401 here (the session already revoked) is the point, not a problem.
-      await api("/api/auth/sign-out", { method: "POST", body: {}, signedOut: true }).catch(
+      await authRequest("/api/auth/sign-out", { method: "POST", body: {}, signedOut: true }).catch(
         () => undefined,
       );
       router.replace("/sign-in");
@@ -170,7 +171,7 @@ function DeleteAccount() {
     if (!password) return setError("Enter your password to confirm.");
     setBusy(true);
     try {
-      await api("/api/auth/delete-user", { method: "POST", body: { password } });
+      await authRequest("/api/auth/delete-user", { method: "POST", body: { password } });
       toast.success("Your account and all your tasks were deleted.");
       router.replace("/");
       router.refresh();

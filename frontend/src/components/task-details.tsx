@@ -1,16 +1,10 @@
 "use client";
 import * as Dialog from "@radix-ui/react-dialog";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
-import { PRIORITIES, type Priority, type Task, type TaskChanges } from "@/lib/api";
+import { PRIORITIES, type Priority } from "@todo/contract/tasks";
+import type { Task, TaskChanges } from "@/lib/api";
 import { fromLocalInput, toLocalInput } from "@/lib/dates";
-import {
-  DESCRIPTION_MAX,
-  lengthError,
-  TAG_MAX,
-  TAGS_MAX,
-  TITLE_MAX,
-  titleError,
-} from "@/lib/task-fields";
+import { descriptionError, tagsError, titleError } from "@/lib/task-fields";
 import { TextField } from "./text-field";
 
 export interface DetailsDraft {
@@ -67,9 +61,9 @@ function validate(task: Task, draft: DetailsDraft, halfTyped: HalfTyped) {
   const changes: TaskChanges = {};
   const title = draft.title.trim();
   if (!title) errors.title = "A task needs a title.";
-  else if (title.length > TITLE_MAX) errors.title = titleError(title);
+  else if (titleError(title)) errors.title = titleError(title);
   else if (title !== task.title) changes.title = title;
-  const description = lengthError(draft.description, DESCRIPTION_MAX);
+  const description = descriptionError(draft.description);
   if (description) errors.description = description;
   else if (draft.description !== task.description) changes.description = draft.description;
   if (draft.priority !== task.priority) changes.priority = draft.priority;
@@ -87,9 +81,8 @@ function validate(task: Task, draft: DetailsDraft, halfTyped: HalfTyped) {
     else if (toLocalInput(due) !== toLocalInput(task.due_at)) changes.due_at = due;
   }
   const tags = parseTags(draft.tags);
-  const longTag = tags.find((tag) => tag.length > TAG_MAX);
-  if (tags.length > TAGS_MAX) errors.tags = `At most ${TAGS_MAX} tags.`;
-  else if (longTag) errors.tags = `“${longTag}” is longer than ${TAG_MAX} characters.`;
+  const tagsInvalid = tagsError(tags);
+  if (tagsInvalid) errors.tags = tagsInvalid;
   else if (tags.join(",") !== task.tags.join(",")) changes.tags = tags;
   return { errors, changes };
 }
@@ -159,7 +152,7 @@ export function TaskDetails({
 
   // Over-long text is kept as typed and flagged as it is typed (a paste is never cut).
   const titleTooLong = titleError(draft.title);
-  const descriptionTooLong = lengthError(draft.description, DESCRIPTION_MAX);
+  const descriptionTooLong = descriptionError(draft.description);
 
   return (
     <Dialog.Root open onOpenChange={(open) => !open && requestClose()}>

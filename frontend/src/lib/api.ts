@@ -1,42 +1,19 @@
 // The browser's only door to the API: same-origin fetches through the web app's /api proxy, with
-// every error turned into an ApiError whose message can be shown to the user as it is.
+// every error turned into an ApiError whose message can be shown to the user as it is. Calls to
+// the tasks API go through `client`, typed by the API's own OpenAPI document (api-schema.ts, generated);
+// Better Auth's endpoints, which that document does not describe, go through `authRequest`.
+import type { FieldError, Problem } from "@todo/contract/problem";
+import createClient from "openapi-fetch";
+import type { components, paths } from "./api-schema";
 import { reportSessionEnded } from "./session";
 
-export const PRIORITIES = ["none", "low", "medium", "high"] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-/** A task as the API returns it (backend/src/db/schema.ts, `selectTaskSchema`). */
-export interface Task {
-  id: number;
-  title: string;
-  description: string;
-  is_completed: boolean;
-  completed_at: string | null;
-  priority: Priority;
-  due_at: string | null;
-  tags: string[];
-  position: number;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-export type TaskChanges = Partial<
-  Pick<Task, "title" | "description" | "is_completed" | "priority" | "due_at" | "tags">
->;
-export interface TaskPage {
-  items: Task[];
-  next_cursor: string | null;
-}
-export interface TaskStats {
-  total: number;
-  pending: number;
-  completed: number;
-  overdue: number;
-}
-export interface FieldError {
-  path: string;
-  message: string;
-}
+type Schemas = components["schemas"];
+export type Task = Schemas["Task"];
+export type TaskChanges = Schemas["TaskChanges"];
+export type TaskPage = Schemas["TaskList"];
+export type TaskStats = Schemas["TaskStats"];
+export type BulkRequest = Schemas["BulkRequest"];
+export type { FieldError };
 
 export class ApiError extends Error {
   constructor(
@@ -58,34 +35,67 @@ const FALLBACK: Record<number, string> = {
   429: "Too many requests. Wait a moment and try again.",
 };
 
-/** Reads a problem+json (the API) or `{code, message}` (Better Auth) body into an ApiError. */
-export async function toApiError(response: Response): Promise<ApiError> {
-  const body = (await response.json().catch(() => ({}))) as {
-    code?: string;
+/** An error answer (a problem+json body, or none) as an ApiError. */
+export function apiError(response: Response, body: unknown): ApiError {
+  const problem = (typeof body === "object" && body !== null ? body : {}) as Partial<Problem> & {
     message?: string;
-    detail?: string;
-    title?: string;
-    errors?: FieldError[];
   };
   const retryAfter = Number(response.headers.get("Retry-After")) || undefined;
-  const fieldErrors = body.errors ?? [];
+  const fieldErrors = problem.errors ?? [];
   let message =
-    body.message ??
-    body.detail ??
+    problem.message ??
+    problem.detail ??
     fieldErrors.map((e) => `${e.path}: ${e.message}`).join("; ") ??
     "";
   // The API's own 401 ("sign in, or send a bearer token") speaks to programs, not to people.
   // Better Auth's 401s carry a code and say something true for this person (wrong password).
-  if (!message || (response.status === 401 && !body.code)) {
+  if (!message || (response.status === 401 && !problem.code)) {
     message = FALLBACK[response.status] ?? `The server answered ${response.status}.`;
   }
   // No "try again in N seconds" here: a sentence fixed now is wrong a second later, and the server
   // may already say "try again later". The UI counts `retryAfter` down (retry-countdown.tsx).
-  return new ApiError(message, response.status, body.code, fieldErrors, retryAfter);
+  return new ApiError(message, response.status, problem.code, fieldErrors, retryAfter);
 }
 
-export async function api<T>(
-  path: string,
+/** Reads an error response's body into an ApiError. */
+export async function toApiError(response: Response): Promise<ApiError> {
+  return apiError(response, await response.json().catch(() => ({})));
+}
+
+const unreachable = () =>
+  new ApiError("Can't reach the server. Check your connection and try again.", 0, undefined);
+
+/** Throws the ApiError of a failed answer; every signed-in request's 401 ends the session here. */
+function failed(error: ApiError, signedOut: boolean | undefined): never {
+  // No action can fail silently on an ended session: the page goes to sign in (see session.ts),
+  // whoever made the request.
+  if (error.status === 401 && !signedOut) reportSessionEnded();
+  throw error;
+}
+
+/** The tasks API, typed from its OpenAPI document; use with `data()`. */
+export const client = createClient<paths>({ credentials: "same-origin" });
+
+/**
+ * The data of a typed call, or an ApiError: `await data(client.GET("/api/{user_id}/tasks", …))`.
+ */
+export async function data<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  let result: Awaited<typeof call>;
+  try {
+    result = await call;
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw unreachable();
+  }
+  if (!result.response.ok) failed(apiError(result.response, result.error), false);
+  return result.data as T;
+}
+
+/** A request to Better Auth (`/api/auth/*`), JSON in and out. */
+export async function authRequest<T>(
+  path: `/api/auth/${string}`,
   init: Omit<RequestInit, "body"> & {
     body?: unknown;
     /** Made signed out (signing in or up): a 401 is about the credentials, not a session. */
@@ -103,19 +113,9 @@ export async function api<T>(
   try {
     response = await fetch(path, { ...request, headers, body, credentials: "same-origin" });
   } catch {
-    throw new ApiError(
-      "Can't reach the server. Check your connection and try again.",
-      0,
-      undefined,
-    );
+    throw unreachable();
   }
-  if (!response.ok) {
-    const error = await toApiError(response);
-    // Every signed-in request goes through here, so no action can fail silently on an ended
-    // session: the page goes to sign in (see session.ts), whoever made the request.
-    if (error.status === 401 && !signedOut) reportSessionEnded();
-    throw error;
-  }
+  if (!response.ok) failed(await toApiError(response), signedOut);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }

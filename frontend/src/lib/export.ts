@@ -1,13 +1,16 @@
 // "Export my tasks": every task, page by page, saved as a JSON or CSV file.
-import { api, type Task, type TaskPage } from "./api";
+import { PAGE_SIZE_MAX } from "@todo/contract/tasks";
+import { client, data, type Task } from "./api";
 
 export async function fetchAllTasks(): Promise<Task[]> {
   const tasks: Task[] = [];
   let cursor: string | undefined;
   do {
-    const params = new URLSearchParams({ limit: "100" });
-    if (cursor) params.set("cursor", cursor);
-    const page = await api<TaskPage>(`/api/me/tasks?${params}`);
+    const page = await data(
+      client.GET("/api/{user_id}/tasks", {
+        params: { path: { user_id: "me" }, query: { limit: PAGE_SIZE_MAX, cursor } },
+      }),
+    );
     tasks.push(...page.items);
     cursor = page.next_cursor ?? undefined;
   } while (cursor);

@@ -1,23 +1,61 @@
-// The API's limits on a task's text (backend/src/db/schema.ts), checked here so that the user is
-// told at once, and text over a limit is kept for them to shorten instead of being cut.
-
-export const TITLE_MAX = 200;
-export const DESCRIPTION_MAX = 5000;
-export const TAGS_MAX = 20;
-export const TAG_MAX = 32;
+// A task's fields checked with the API's own schemas (@todo/contract), so that the user is told at
+// once, in words for the person typing, and text over a limit is kept for them to shorten instead
+// of being cut.
+import { taskFields } from "@todo/contract/tasks";
 
 const count = (n: number) => n.toLocaleString("en-US");
 
-/**
- * "At most 200 characters (this has 230). …" when `text` is over `max`, else undefined. Lengths are
- * UTF-16 units, as the API's validation counts them; a title is measured trimmed, as it is saved.
- */
-export function lengthError(text: string, max: number): string | undefined {
-  if (text.length <= max) return undefined;
-  return `At most ${count(max)} characters (this has ${count(text.length)}). Nothing was cut: shorten it to save.`;
+/** The first problem the schema finds, as Zod reports it (the parts used here). */
+interface Issue {
+  code: string;
+  message: string;
+  origin?: string;
+  maximum?: number | bigint;
+  path: PropertyKey[];
 }
 
-export const titleError = (title: string) => lengthError(title.trim(), TITLE_MAX);
+function firstIssue(result: { success: boolean; error?: { issues: Issue[] } }): Issue | undefined {
+  return result.success ? undefined : result.error?.issues[0];
+}
+
+/** The schema's own sentence, as a sentence: "title cannot contain …" → "Title cannot contain …." */
+const sentence = (message: string) => `${message[0]?.toUpperCase()}${message.slice(1)}.`;
+
+/**
+ * "At most 200 characters (this has 230). …" for text over `max`. Lengths are UTF-16 units, as the
+ * API's validation counts them; a title is measured trimmed, as it is saved.
+ */
+const tooLong = (length: number, max: number | bigint) =>
+  `At most ${count(Number(max))} characters (this has ${count(length)}). Nothing was cut: shorten it to save.`;
+
+/** Why the API would refuse this title, or undefined. An empty title is the caller's to handle. */
+export function titleError(title: string): string | undefined {
+  if (!title.trim()) return undefined;
+  const issue = firstIssue(taskFields.title.safeParse(title));
+  if (!issue) return undefined;
+  return issue.code === "too_big" && issue.maximum !== undefined
+    ? tooLong(title.trim().length, issue.maximum)
+    : sentence(issue.message);
+}
+
+export function descriptionError(description: string): string | undefined {
+  const issue = firstIssue(taskFields.description.safeParse(description));
+  if (!issue) return undefined;
+  return issue.code === "too_big" && issue.maximum !== undefined
+    ? tooLong(description.length, issue.maximum)
+    : sentence(issue.message);
+}
+
+export function tagsError(tags: string[]): string | undefined {
+  const issue = firstIssue(taskFields.tags.safeParse(tags));
+  if (!issue) return undefined;
+  if (issue.code === "too_big" && issue.origin === "array") return `At most ${issue.maximum} tags.`;
+  const tag = typeof issue.path[0] === "number" ? tags[issue.path[0]] : undefined;
+  if (issue.code === "too_big" && tag !== undefined) {
+    return `“${tag.trim()}” is longer than ${issue.maximum} characters.`;
+  }
+  return sentence(tag === undefined ? issue.message : `“${tag.trim()}”: ${issue.message}`);
+}
 
 // Letters of the scripts written right to left (the bidi classes R and AL).
 const RTL_LETTER =
