@@ -4,12 +4,12 @@
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:explain
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { Sort, TaskFilter } from "@todo/contract/tasks";
 import { fillPlaceholders, sql } from "drizzle-orm";
 import pg from "pg";
 import { openDatabase } from "../backend/src/db/client.ts";
 import { migrate } from "../backend/src/db/migrate.ts";
 import { users } from "../backend/src/db/schema.ts";
-import type { Sort, TaskFilter } from "@todo/contract/tasks";
 import { listStatement } from "../backend/src/tasks/tasks.list.ts";
 import { withThrowawayDatabase } from "./throwaway-database.ts";
 

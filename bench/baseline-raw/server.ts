@@ -14,6 +14,7 @@
 //   node --import tsx bench/baseline-raw/server.ts
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { INSTANT_RANGE, instantToUtc } from "@todo/contract/instants";
 // Framework-free helpers of ours, shared so the baseline's bytes and statement names cannot drift.
 import { drizzle } from "drizzle-orm/node-postgres";
 import type { JSONWebKeySet, JWK } from "jose";
@@ -25,7 +26,6 @@ import { startTokenRevocations } from "../../backend/src/auth/token-revocations.
 import { statementName } from "../../backend/src/db/prepared.ts";
 import * as schema from "../../backend/src/db/schema.ts";
 import { createCursorCodec } from "../../backend/src/lib/cursor.ts";
-import { INSTANT_RANGE, instantToUtc } from "@todo/contract/instants";
 import { toIsoUtc } from "../../backend/src/lib/timestamps.ts";
 
 const need = (name: string, value = process.env[name]) => {

@@ -1,8 +1,8 @@
 "use client";
+import { PASSWORD_MAX } from "@todo/contract/users";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
-import { PASSWORD_MAX } from "@todo/contract/users";
 import { ApiError, authRequest } from "@/lib/api";
 import { safeNext } from "@/lib/safe-next";
 import { RetryCountdown, retryAt } from "./retry-countdown";

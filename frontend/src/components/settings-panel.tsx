@@ -1,9 +1,9 @@
 "use client";
 import * as Dialog from "@radix-ui/react-dialog";
+import { PASSWORD_MAX } from "@todo/contract/users";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { toast } from "sonner";
-import { PASSWORD_MAX } from "@todo/contract/users";
 import { ApiError, authRequest } from "@/lib/api";
 import { download, fetchAllTasks, toCsv } from "@/lib/export";
 import { toastError } from "./retry-countdown";

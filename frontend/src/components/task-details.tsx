@@ -1,7 +1,7 @@
 "use client";
 import * as Dialog from "@radix-ui/react-dialog";
-import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { PRIORITIES, type Priority } from "@todo/contract/tasks";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import type { Task, TaskChanges } from "@/lib/api";
 import { fromLocalInput, toLocalInput } from "@/lib/dates";
 import { descriptionError, tagsError, titleError } from "@/lib/task-fields";
