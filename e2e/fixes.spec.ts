@@ -3,62 +3,21 @@
 // row, the details panel discarding edits, long titles cut silently, and right-to-left detail lines.
 // Each test failed on the code before its fix.
 import type { Page } from "@playwright/test";
+import { expect, hydrated, newTaskField, seedTasks, taskRow, test } from "./fixtures.ts";
 import {
-  type Account,
-  addTasks,
-  expect,
-  hydrated,
-  newTaskField,
-  taskRow,
-  test,
-} from "./fixtures.ts";
+  details,
+  editor,
+  ONE_TASK,
+  openDetails,
+  openTasks,
+  requestsTo,
+  responseTo,
+  searchField,
+} from "./task-list.ts";
 
 const titles = (page: Page) => page.locator("section[aria-label=Tasks] li.task .task-title");
 const justAdded = (page: Page) => page.getByRole("region", { name: "Just added" });
 const announcer = (page: Page) => page.locator("#list-announcer");
-const editor = (page: Page) => page.getByRole("textbox", { name: "Edit task title" });
-const details = (page: Page) => page.getByRole("dialog", { name: "Task details" });
-const searchField = (page: Page) => page.getByRole("searchbox", { name: "Search tasks" });
-const ONE_TASK = /^\/api\/me\/tasks\/\d+$/;
-
-const responseTo = (page: Page, method: string, path: RegExp) =>
-  page.waitForResponse(
-    (response) =>
-      response.request().method() === method && path.test(new URL(response.url()).pathname),
-  );
-
-/** Records the API requests with this method (and path), to assert that none was sent. */
-function requestsTo(page: Page, method: string, path: RegExp) {
-  const seen: string[] = [];
-  page.on("request", (request) => {
-    if (request.method() === method && path.test(new URL(request.url()).pathname)) {
-      seen.push(request.url());
-    }
-  });
-  return seen;
-}
-
-async function openTasks(page: Page, account: Account, query = "", titlesToAdd: string[] = []) {
-  void account; // signed up and signed in by the fixture
-  await page.goto(`/tasks${query}`);
-  await hydrated(newTaskField(page));
-  if (titlesToAdd.length > 0) await addTasks(page, titlesToAdd);
-}
-
-/** Tasks made through the API, 20 at a time, in order. */
-async function seed(page: Page, origin: string, tasks: { title: string }[]) {
-  for (let i = 0; i < tasks.length; i += 20) {
-    await Promise.all(
-      tasks.slice(i, i + 20).map(async (data) => {
-        const response = await page.request.post("/api/me/tasks", {
-          data,
-          headers: { Origin: origin },
-        });
-        expect(response.status(), await response.text()).toBe(201);
-      }),
-    );
-  }
-}
 
 async function serverTask(page: Page, title: string) {
   const response = await page.request.get("/api/me/tasks?limit=100");
@@ -89,10 +48,11 @@ test("a task added to a long list sorted Oldest first stays in view as Just adde
   baseURL,
 }) => {
   void account;
-  await seed(
+  await seedTasks(
     page,
     baseURL as string,
     Array.from({ length: 60 }, (_, i) => ({ title: `Task ${String(i + 1).padStart(2, "0")}` })),
+    20,
   );
   await openTasks(page, account);
   await expect(titles(page)).toHaveCount(50);
@@ -121,7 +81,7 @@ test("a task added under Completed, or not matching the search, is shown as Just
   page,
   account,
 }) => {
-  await openTasks(page, account, "", ["Buy milk"]);
+  await openTasks(page, account, ["Buy milk"]);
 
   await page.goto("/tasks?status=completed");
   await hydrated(newTaskField(page));
@@ -149,9 +109,8 @@ test("a due date without a time is saved at the end of that day, as the panel sa
   page,
   account,
 }) => {
-  await openTasks(page, account, "", ["Pay rent"]);
-  await taskRow(page, "Pay rent").getByRole("button", { name: "Details" }).click();
-  const dialog = details(page);
+  await openTasks(page, account, ["Pay rent"]);
+  const dialog = await openDetails(page, "Pay rent");
   // The date typed by key, as a person does, with the time left empty.
   await dialog.getByLabel(/^Due/).first().focus();
   await page.keyboard.type("05172030");
@@ -175,10 +134,9 @@ test("a half-typed time, or a time without a date, is refused inline and nothing
   page,
   account,
 }) => {
-  await openTasks(page, account, "", ["Pay rent"]);
+  await openTasks(page, account, ["Pay rent"]);
   const patches = requestsTo(page, "PATCH", ONE_TASK);
-  await taskRow(page, "Pay rent").getByRole("button", { name: "Details" }).click();
-  const dialog = details(page);
+  const dialog = await openDetails(page, "Pay rent");
   await dialog.getByLabel("Notes").fill("Transfer by Friday");
 
   await dialog.getByLabel("Due time").focus();
@@ -206,10 +164,9 @@ test("over-long notes and tags in the details panel are kept whole and refused w
   page,
   account,
 }) => {
-  await openTasks(page, account, "", ["Pay rent"]);
+  await openTasks(page, account, ["Pay rent"]);
   const patches = requestsTo(page, "PATCH", ONE_TASK);
-  await taskRow(page, "Pay rent").getByRole("button", { name: "Details" }).click();
-  const dialog = details(page);
+  const dialog = await openDetails(page, "Pay rent");
   const notes = "Notes. ".repeat(716).slice(0, 5010);
   await dialog.getByLabel("Notes").fill(notes);
   await expect(dialog.getByLabel("Notes")).toHaveValue(notes);
@@ -227,7 +184,7 @@ test("after Escape cancels an edit, editing the same title again saves on the fi
   page,
   account,
 }) => {
-  await openTasks(page, account, "", ["Buy milk"]);
+  await openTasks(page, account, ["Buy milk"]);
   const title = taskRow(page, "Buy milk").getByText("Buy milk", { exact: true });
   await title.dblclick();
   await editor(page).fill("Something else");
@@ -249,7 +206,7 @@ test("x, o and Delete act on the highlighted first row at once, and a clicked ro
   page,
   account,
 }) => {
-  await openTasks(page, account, "", ["One", "Two", "Three"]);
+  await openTasks(page, account, ["One", "Two", "Three"]);
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await expect(taskRow(page, "One")).toHaveAttribute("data-active", "true");
 
@@ -273,7 +230,7 @@ test("when the current row leaves the list, the first row is current and in the 
   page,
   account,
 }) => {
-  await openTasks(page, account, "?status=active", ["One", "Two"]);
+  await openTasks(page, account, ["One", "Two"], "?status=active");
   await taskRow(page, "Two").getByText("Two", { exact: true }).click();
   await page.keyboard.press("x"); // completed: it leaves the Active list
   await expect(titles(page)).toHaveText(["One"]);
@@ -290,7 +247,7 @@ test("the details panel asks before discarding changes on Escape, a click outsid
   page,
   account,
 }) => {
-  await openTasks(page, account, "", ["Buy milk"]);
+  await openTasks(page, account, ["Buy milk"]);
   const patches = requestsTo(page, "PATCH", ONE_TASK);
   const row = taskRow(page, "Buy milk");
 
@@ -327,7 +284,7 @@ test("a title pasted over 200 characters is kept whole and refused with a messag
   page,
   account,
 }) => {
-  await openTasks(page, account, "", ["Buy milk"]);
+  await openTasks(page, account, ["Buy milk"]);
   const posts = requestsTo(page, "POST", /^\/api\/me\/tasks$/);
   const patches = requestsTo(page, "PATCH", ONE_TASK);
   const long = `${"word ".repeat(44)}last words`; // 230 characters
@@ -365,17 +322,15 @@ test("a right-to-left title's detail line runs right to left, and so does a righ
   account,
   baseURL,
 }) => {
-  const response = await page.request.post("/api/me/tasks", {
-    data: {
+  await seedTasks(page, baseURL as string, [
+    {
       title: "לקנות חלב",
       priority: "high",
       due_at: "2030-05-17T09:30:00Z",
       tags: ["בית", "shopping"],
     },
-    headers: { Origin: baseURL as string },
-  });
-  expect(response.status()).toBe(201);
-  await openTasks(page, account, "", ["Buy milk"]);
+  ]);
+  await openTasks(page, account, ["Buy milk"]);
   await page.getByLabel("Sort by").selectOption("created");
 
   const meta = (title: string) => taskRow(page, title).locator(".task-meta");

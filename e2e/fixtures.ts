@@ -68,6 +68,27 @@ export async function addTasks(page: Page, titles: string[]) {
   await expect(page.locator("li.task input.check:disabled")).toHaveCount(0);
 }
 
+/** Makes these tasks through the API with the page's session (as `origin`, which it requires of a
+ * cookie-authenticated write): `together` at a time, so 1, the default, keeps their order. */
+export async function seedTasks(
+  page: Page,
+  origin: string,
+  tasks: readonly object[],
+  together = 1,
+) {
+  for (let i = 0; i < tasks.length; i += together) {
+    await Promise.all(
+      tasks.slice(i, i + together).map(async (data) => {
+        const response = await page.request.post("/api/me/tasks", {
+          data,
+          headers: { Origin: origin },
+        });
+        expect(response.status(), await response.text()).toBe(201);
+      }),
+    );
+  }
+}
+
 /** Makes an account through the API in a request context of its own, so the page stays signed
  * out (use the `request` fixture, whose cookies are not the page's). */
 export async function createAccount(

@@ -49,7 +49,13 @@ if (postgresUrl) {
   console.log("\nTEST_DATABASE_URL is not set: the Postgres half of the suite is not run.");
 }
 steps.push(
-  step("hostile text in the browser", "npm", ["run", "test:e2e", "--", "e2e/xss.spec.ts"]),
+  step("hostile text in the browser", "npm", [
+    "run",
+    "test:e2e",
+    "--",
+    "e2e/xss.spec.ts",
+    "e2e/hostile-text.spec.ts",
+  ]),
 );
 steps.push(step("dependency audit", "npm", ["run", "audit"]));
 

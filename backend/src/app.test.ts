@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../test/browser.ts";
+import { expectMatchesContract } from "../test/contract.ts";
 import {
   captureLogger,
   databaseKind,
@@ -29,12 +30,14 @@ describe(`health endpoints over HTTP (${databaseKind})`, () => {
   it("GET /healthz says the process is up", async () => {
     const response = await fetch(`${url}/healthz`);
     expect(response.status).toBe(200);
+    await expectMatchesContract("GET", `${url}/healthz`, response);
     expect(await response.json()).toEqual({ status: "ok" });
   });
 
   it("GET /readyz runs a query and names the driver", async () => {
     const response = await fetch(`${url}/readyz`);
     expect(response.status).toBe(200);
+    await expectMatchesContract("GET", `${url}/readyz`, response);
     expect(await response.json()).toEqual({ status: "ok", database: database.driver });
   });
 
@@ -62,6 +65,7 @@ describe(`readiness when the database is gone (${databaseKind})`, () => {
       await database.close();
       const response = await fetch(`${url}/readyz`);
       expect(response.status).toBe(503);
+      await expectMatchesContract("GET", `${url}/readyz`, response);
       expect(response.headers.get("content-type")).toBe("application/problem+json");
       const body = (await response.json()) as Record<string, unknown>;
       expect(body).toMatchObject({

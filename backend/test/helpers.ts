@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import pg from "pg";
 import { pino } from "pino";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { type AppConfig, createApp } from "../src/app.ts";
 import { JWT_LIFETIME_SECONDS } from "../src/auth/auth.ts";
 import { startTokenRevocations } from "../src/auth/token-revocations.ts";
@@ -133,6 +133,41 @@ export async function startTestServer(
         }),
     );
   });
+}
+
+/** A migrated database and the app served on it, as `useTestServer` gives them to tests. */
+export interface ServedApp {
+  readonly database: Database;
+  readonly server: TestServer;
+}
+
+/**
+ * A migrated database and the app served on it, for the tests of the calling file (or describe
+ * block): opened before them, closed after them. Read its fields in hooks and tests only.
+ */
+export function useTestServer(config?: AppConfig, logger?: Logger): ServedApp {
+  let database: Database | undefined;
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    server = await startTestServer(database, config, logger);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await database?.close();
+  });
+  const opened = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("useTestServer: read before its beforeAll ran");
+    return value;
+  };
+  return {
+    get database() {
+      return opened(database);
+    },
+    get server() {
+      return opened(server);
+    },
+  };
 }
 
 /** A logger that keeps every line it writes, parsed, for tests that read the log. */

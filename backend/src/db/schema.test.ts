@@ -1,3 +1,4 @@
+import type { Sort } from "@todo/contract/tasks";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -7,8 +8,10 @@ import {
   rejectsWithSqlState,
   uniqueEmail,
 } from "../../test/helpers.ts";
+import { listTasks } from "../tasks/tasks.list.ts";
+import { createTask } from "../tasks/tasks.service.ts";
 import type { Database, Db } from "./client.ts";
-import { insertTaskSchema, insertUserSchema, patchTaskSchema, tasks, users } from "./schema.ts";
+import { insertTaskSchema, tasks, users } from "./schema.ts";
 
 let database: Database;
 let db: Db;
@@ -24,6 +27,13 @@ const FOREIGN_KEY_VIOLATION = "23503";
 const UNIQUE_VIOLATION = "23505";
 const CHECK_VIOLATION = "23514";
 const INVALID_ENUM_VALUE = "22P02";
+
+/** Creates a task as the API does: the body parsed by its schema, then the service. */
+const created = (userId: string, body: Record<string, unknown>) =>
+  createTask(db, userId, insertTaskSchema.parse(body));
+/** A user's tasks as the API lists them (the service's query), all of them, in `sort` order. */
+const listed = async (userId: string, sort: Sort = "created") =>
+  (await listTasks(db, userId, { filters: { status: "all", tz: "UTC" }, sort, limit: 100 })).items;
 
 describe(`schema after migration (${databaseKind})`, () => {
   it("has the users and tasks tables with their columns and types", async () => {
@@ -137,27 +147,21 @@ describe(`tasks belong to users (${databaseKind})`, () => {
   it("deletes a user's tasks with the user, and no one else's", async () => {
     const alice = await createUser(db);
     const bob = await createUser(db);
-    await db.insert(tasks).values([
-      { user_id: alice.id, title: "a1" },
-      { user_id: alice.id, title: "a2" },
-      { user_id: bob.id, title: "b1" },
-    ]);
+    await created(alice.id, { title: "a1" });
+    await created(alice.id, { title: "a2" });
+    await created(bob.id, { title: "b1" });
     await db.delete(users).where(eq(users.id, alice.id));
-    expect(await db.select().from(tasks).where(eq(tasks.user_id, alice.id))).toEqual([]);
-    const bobs = await db.select().from(tasks).where(eq(tasks.user_id, bob.id));
-    expect(bobs.map((t) => t.title)).toEqual(["b1"]);
+    expect(await listed(alice.id)).toEqual([]);
+    expect((await listed(bob.id)).map((t) => t.title)).toEqual(["b1"]);
   });
 
-  it("returns exactly one user's tasks when querying by user", async () => {
+  it("lists exactly one user's tasks, through the service the API runs", async () => {
     const alice = await createUser(db);
     const bob = await createUser(db);
-    await db.insert(tasks).values([
-      { user_id: alice.id, title: "alice's first" },
-      { user_id: bob.id, title: "bob's" },
-      { user_id: alice.id, title: "alice's second" },
-    ]);
-    const rows = await db.select().from(tasks).where(eq(tasks.user_id, alice.id)).orderBy(tasks.id);
-    expect(rows.map((t) => [t.user_id, t.title])).toEqual([
+    await created(alice.id, { title: "alice's first" });
+    await created(bob.id, { title: "bob's" });
+    await created(alice.id, { title: "alice's second" });
+    expect((await listed(alice.id)).map((t) => [t.user_id, t.title])).toEqual([
       [alice.id, "alice's first"],
       [alice.id, "alice's second"],
     ]);
@@ -274,137 +278,10 @@ describe(`the database refuses bad rows even when code lets them through (${data
 
   it("sorts priorities none < low < medium < high", async () => {
     const user = await createUser(db);
-    await db.insert(tasks).values(
-      (["high", "none", "medium", "low"] as const).map((priority) => ({
-        user_id: user.id,
-        title: priority,
-        priority,
-      })),
-    );
-    const rows = await db
-      .select({ priority: tasks.priority })
-      .from(tasks)
-      .where(eq(tasks.user_id, user.id))
-      .orderBy(tasks.priority);
-    expect(rows.map((r) => r.priority)).toEqual(["none", "low", "medium", "high"]);
-  });
-});
-
-/** The issues of a failed parse as "path: message" lines, the way an API would report them. */
-function problems(result: {
-  success: boolean;
-  error?: { issues: { path: PropertyKey[]; message: string; code: string; keys?: string[] }[] };
-}) {
-  expect(result.success).toBe(false);
-  return (result.error?.issues ?? []).map((issue) =>
-    issue.code === "unrecognized_keys"
-      ? `${issue.keys?.join(",")}: not allowed`
-      : `${issue.path.join(".")}: ${issue.message}`,
-  );
-}
-
-describe("Zod schemas derived from the tables", () => {
-  it("accepts a minimal and a full valid task, trimming and de-duplicating", () => {
-    expect(insertTaskSchema.parse({ title: "  Buy milk  " })).toEqual({ title: "Buy milk" });
-    expect(
-      insertTaskSchema.parse({
-        title: "Write report",
-        description: "Line one\nLine two\twith a tab",
-        is_completed: false,
-        priority: "high",
-        due_at: "2026-12-01T09:00:00+01:00",
-        tags: [" work ", "work", "q4"],
-        position: 1.5,
-      }),
-    ).toEqual({
-      title: "Write report",
-      description: "Line one\nLine two\twith a tab",
-      is_completed: false,
-      priority: "high",
-      due_at: "2026-12-01T08:00:00Z", // as UTC: Postgres refuses some RFC 3339 offsets
-      tags: ["work", "q4"],
-      position: 1.5,
-    });
-  });
-
-  it.each([
-    ["id", 1],
-    ["user_id", "00000000-0000-4000-8000-000000000000"],
-    ["version", 7],
-    ["created_at", "2026-01-01T00:00:00Z"],
-    ["updated_at", "2026-01-01T00:00:00Z"],
-    ["completed_at", "2026-01-01T00:00:00Z"],
-    ["owner", "me"],
-  ])("refuses the client-owned or unknown field %s, naming it", (field, value) => {
-    expect(problems(insertTaskSchema.safeParse({ title: "t", [field]: value }))).toEqual([
-      `${field}: not allowed`,
-    ]);
-    expect(problems(patchTaskSchema.safeParse({ [field]: value }))).toContain(
-      `${field}: not allowed`,
-    );
-  });
-
-  it("explains each invalid field by its path", () => {
-    expect(
-      problems(
-        insertTaskSchema.safeParse({
-          title: "   ",
-          description: "x".repeat(5001),
-          priority: "urgent",
-          due_at: "tomorrow",
-          tags: ["ok", ""],
-          is_completed: "yes",
-        }),
-      ),
-    ).toEqual([
-      "title: title is required",
-      "description: description has at most 5000 characters",
-      expect.stringMatching(/^is_completed: /),
-      expect.stringMatching(/^priority: /),
-      expect.stringMatching(/^due_at: /),
-      "tags.1: a tag cannot be empty",
-    ]);
-  });
-
-  it.each([
-    ["missing", {}],
-    ["empty", { title: "" }],
-    ["blank", { title: " \t " }],
-    ["201 characters", { title: "x".repeat(201) }],
-    ["with a NUL byte", { title: "a\u0000b" }],
-    ["with a line break", { title: "a\nb" }],
-  ])("refuses a title that is %s", (_, body) => {
-    expect(problems(insertTaskSchema.safeParse(body))[0]).toMatch(/^title: /);
-  });
-
-  it("refuses more than 20 tags and a tag over 32 characters", () => {
-    const many = Array.from({ length: 21 }, (_, i) => `t${i}`);
-    expect(problems(insertTaskSchema.safeParse({ title: "t", tags: many }))).toEqual([
-      "tags: at most 20 tags",
-    ]);
-    expect(problems(insertTaskSchema.safeParse({ title: "t", tags: ["x".repeat(33)] }))).toEqual([
-      "tags.0: a tag has at most 32 characters",
-    ]);
-  });
-
-  it("makes every field optional in a patch but refuses an empty one", () => {
-    expect(patchTaskSchema.parse({ is_completed: true })).toEqual({ is_completed: true });
-    expect(patchTaskSchema.parse({ due_at: null })).toEqual({ due_at: null });
-    expect(problems(patchTaskSchema.safeParse({}))).toEqual([
-      ": send at least one field to change",
-    ]);
-  });
-
-  it("normalises a new user's email and refuses server-owned user fields", () => {
-    expect(insertUserSchema.parse({ name: "Ada", email: "  Ada@Example.COM " })).toEqual({
-      name: "Ada",
-      email: "ada@example.com",
-    });
-    expect(problems(insertUserSchema.safeParse({ name: "Ada", email: "not-an-email" }))).toEqual([
-      "email: must be an email address",
-    ]);
-    expect(problems(insertUserSchema.safeParse({ name: "Ada", email: "a@b.co", id: "x" }))).toEqual(
-      ["id: not allowed"],
-    );
+    for (const priority of ["high", "none", "medium", "low"] as const) {
+      await created(user.id, { title: priority, priority });
+    }
+    const sorted = await listed(user.id, "priority");
+    expect(sorted.map((t) => t.priority)).toEqual(["none", "low", "medium", "high"]);
   });
 });

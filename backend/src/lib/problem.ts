@@ -1,5 +1,6 @@
 import {
   problemSchema as contractProblem,
+  PROBLEM_CONTENT_TYPE,
   type Problem,
   problemBody,
 } from "@todo/contract/problem";
@@ -21,5 +22,5 @@ export function problem<
 ) {
   const body = problemBody(status, { ...fields, request_id: c.get("requestId") });
   // c.json keeps a Content-Type given here, so the response stays typed for the OpenAPI routes.
-  return c.json(body, status, { "Content-Type": "application/problem+json" });
+  return c.json(body, status, { "Content-Type": PROBLEM_CONTENT_TYPE });
 }

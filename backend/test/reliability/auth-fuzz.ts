@@ -1,17 +1,13 @@
 // The fuzzer's part for Better Auth's routes (issue 13). /openapi.json does not declare them (they
 // are mounted outside the OpenAPI app), so their bodies are described here, as JSON Schemas that
-// openapi-fuzz.ts turns into valid and invalid values; each request is then sent in one of the
-// encodings Better Auth would parse (JSON, form, multipart, text), or too large, or too deep.
+// openapi-values.ts and openapi-invalid.ts turn into valid and invalid values; each request is
+// then sent in one of the encodings Better Auth would parse (JSON, form, multipart, text), or too
+// large, or too deep.
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import fc from "fast-check";
-import {
-  type Invalid,
-  invalidValue,
-  type JsonSchema,
-  ODD_STRINGS,
-  type OpenApiDocument,
-  validValue,
-} from "./openapi-fuzz.ts";
+import type { JsonSchema, OpenApiDocument } from "../openapi-document.ts";
+import { type Invalid, invalidValue } from "./openapi-invalid.ts";
+import { ODD_STRINGS, validValue } from "./openapi-values.ts";
 
 export interface AuthEndpoint {
   method: "GET" | "POST";
@@ -85,7 +81,7 @@ export const AUTH_ENDPOINTS: readonly AuthEndpoint[] = [
   },
 ];
 
-/** The schemas live outside any document: openapi-fuzz reads `$ref`s from one, and there are none. */
+/** The schemas live outside any document: openapi-values.ts reads `$ref`s from one, and there are none. */
 const NO_DOCUMENT: OpenApiDocument = { openapi: "3.1.0", paths: {} };
 
 export type AuthKind = "valid" | "invalid" | "odd";

@@ -2,6 +2,7 @@
 // and nothing needs CORS. BACKEND_URL is read when the server starts, not baked in at build time.
 // X-Forwarded-For is passed on as frontend/server.ts set it: the address this server saw (or a
 // trusted proxy reported), never one the client wrote, which the API's rate limits rely on.
+import { PROBLEM_CONTENT_TYPE, problemBody } from "@todo/contract/problem";
 import type { NextRequest } from "next/server";
 
 const backendUrl = (process.env.BACKEND_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
@@ -36,13 +37,8 @@ async function forward(request: NextRequest): Promise<Response> {
     });
   } catch {
     return Response.json(
-      {
-        type: "about:blank",
-        title: "Bad Gateway",
-        status: 502,
-        detail: "The API server is not answering. Try again in a moment.",
-      },
-      { status: 502, headers: { "Content-Type": "application/problem+json" } },
+      problemBody(502, { detail: "The API server is not answering. Try again in a moment." }),
+      { status: 502, headers: { "Content-Type": PROBLEM_CONTENT_TYPE } },
     );
   }
   const out = new Headers(response.headers);
