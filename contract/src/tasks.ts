@@ -184,19 +184,24 @@ const taskId = z.number().int().min(1).max(TASK_ID_MAX);
  * One action on many tasks, all or nothing: the tasks named by `ids`, or every task the list with
  * `filter` would show (one statement, however many they are).
  */
-export const bulkRequestSchema = z.union([
-  z.strictObject({
+export const bulkRequestSchema = z
+  .strictObject({
     action: z.enum(BULK_ACTIONS),
-    ids: z.array(taskId).min(1).max(BULK_MAX),
-  }),
-  z.strictObject({
-    action: z.enum(BULK_ACTIONS),
-    filter: taskFilterSchema.strict().meta({
+    ids: z
+      .array(taskId)
+      .min(1)
+      .max(BULK_MAX)
+      .optional()
+      .meta({ description: "The tasks to change: all of them must be yours." }),
+    filter: taskFilterSchema.strict().optional().meta({
       description:
-        'The tasks a list with these parameters shows, all of its pages: `{"status": "completed"}` is every completed task.',
+        'Instead of `ids`: every task a list with these parameters shows, all of its pages (`{"status": "completed"}` is every completed task).',
     }),
-  }),
-]);
+  })
+  .refine((request) => (request.ids === undefined) !== (request.filter === undefined), {
+    message: "send either ids or filter",
+    path: ["ids"],
+  });
 export type BulkRequest = z.infer<typeof bulkRequestSchema>;
 
 export const bulkResultSchema = z.object({

@@ -270,6 +270,54 @@ describe(`each endpoint, happy path (${databaseKind})`, () => {
     expect(idsOf(await fresh.list())).toEqual([b.id]);
   });
 
+  it("bulk by filter changes every task the list with that filter shows, and no one else's", async () => {
+    const [fresh, other] = await Promise.all([newUser(), newUser()]);
+    const pending = [
+      await fresh.create({ title: "one", tags: ["home"] }),
+      await fresh.create({ title: "two" }),
+      await fresh.create({ title: "three", tags: ["home"] }),
+    ];
+    const done = await fresh.create({ title: "done", is_completed: true, tags: ["home"] });
+    const othersTask = await other.create({ title: "not yours" });
+
+    const complete = await fresh.call("POST", `${TASKS}/bulk`, {
+      action: "complete",
+      filter: { status: "pending" },
+    });
+    expect(complete.status).toBe(200);
+    expect(await complete.json()).toEqual({ action: "complete", ids: idsOf(pending) });
+    for (const task of pending) {
+      expect(await fresh.get(task.id)).toMatchObject({ is_completed: true, version: 2 });
+    }
+    expect(await fresh.get(done.id)).toEqual(done);
+    expect(await other.get(othersTask.id)).toEqual(othersTask);
+
+    // Any list filter: the tagged completed tasks only.
+    const reopen = await fresh.call("POST", `${TASKS}/bulk`, {
+      action: "uncomplete",
+      filter: { status: "completed", tag: "home", q: "o" },
+    });
+    expect(await reopen.json()).toEqual({
+      action: "uncomplete",
+      ids: idsOf([pending[0], done] as Task[]),
+    });
+
+    const clear = await fresh.call("POST", `${TASKS}/bulk`, {
+      action: "delete",
+      filter: { status: "completed" },
+    });
+    expect(await clear.json()).toEqual({ action: "delete", ids: idsOf(pending.slice(1)) });
+    expect(idsOf(await fresh.list())).toEqual(idsOf([pending[0], done] as Task[]));
+
+    // Nothing matches: nothing changes, and that is not an error.
+    const none = await fresh.call("POST", `${TASKS}/bulk`, {
+      action: "delete",
+      filter: { status: "completed" },
+    });
+    expect(await none.json()).toEqual({ action: "delete", ids: [] });
+    expect(await other.get(othersTask.id)).toEqual(othersTask);
+  });
+
   it("counts total, pending, completed and overdue tasks", async () => {
     const fresh = await newUser();
     const past = new Date(Date.now() - DAY).toISOString();

@@ -144,17 +144,16 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
     })
     .openapi(routes.stats, async (c) => c.json(await service.taskStats(db, c.get("user").id), 200))
     .openapi(routes.bulk, async (c) => {
-      const request = c.req.valid("json");
+      const { action, ids, filter } = c.req.valid("json");
       const userId = c.get("user").id;
-      if ("filter" in request) {
-        const { action, filter } = request;
+      if (filter) {
         return c.json(
           { action, ids: await service.bulkTasksMatching(db, userId, action, filter) },
           200,
         );
       }
-      const { action, ids } = request;
-      const result = await service.bulkTasks(db, userId, action, ids);
+      // The schema lets exactly one of `ids` and `filter` through.
+      const result = await service.bulkTasks(db, userId, action, ids ?? []);
       if (result.outcome === "not_found") {
         return problem(c, 404, {
           detail: `No such tasks: ${result.missing.join(", ")}. Nothing was changed.`,

@@ -160,7 +160,7 @@ export const bulk = createRoute({
   summary: "Complete, reopen or delete many tasks, all or nothing",
   request: { params: userParams, body: jsonBody(BulkRequest) },
   responses: {
-    200: json(BulkResult, "Done, for every id."),
+    200: json(BulkResult, "Done, for every task named or matched."),
     404: problem("Some ids are not this user's tasks; nothing changed. `detail` lists them."),
     ...bodyErrors,
     ...commonErrors,

@@ -222,12 +222,10 @@ export type components = {
         BulkRequest: {
             /** @enum {string} */
             action: "complete" | "uncomplete" | "delete";
-            ids: number[];
-        } | {
-            /** @enum {string} */
-            action: "complete" | "uncomplete" | "delete";
-            /** @description The tasks a list with these parameters shows, all of its pages: `{"status": "completed"}` is every completed task. */
-            filter: {
+            /** @description The tasks to change: all of them must be yours. */
+            ids?: number[];
+            /** @description Instead of `ids`: every task a list with these parameters shows, all of its pages (`{"status": "completed"}` is every completed task). */
+            filter?: {
                 /**
                  * @default all
                  * @enum {string}
@@ -1003,7 +1001,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Done, for every id. */
+            /** @description Done, for every task named or matched. */
             200: {
                 headers: {
                     [name: string]: unknown;
