@@ -295,7 +295,7 @@ describe(`each endpoint, happy path (${databaseKind})`, () => {
     // Any list filter: the tagged completed tasks only.
     const reopen = await fresh.call("POST", `${TASKS}/bulk`, {
       action: "uncomplete",
-      filter: { status: "completed", tag: "home", q: "o" },
+      filter: { status: "completed", tag: "home", q: "one" },
     });
     expect(await reopen.json()).toEqual({
       action: "uncomplete",
