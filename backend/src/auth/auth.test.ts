@@ -121,6 +121,19 @@ describe(`the whole flow (${databaseKind})`, () => {
     }
   });
 
+  it("answers Better Auth's errors as problem+json too: a route it does not have is a 404", async () => {
+    const response = await browser().get("/api/auth/no-such-endpoint");
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toEqual({
+      type: "about:blank",
+      title: "Not Found",
+      status: 404,
+      detail: "No route for GET /api/auth/no-such-endpoint.",
+      request_id: response.headers.get("x-request-id"),
+    });
+  });
+
   it("answers 401 with a challenge to a request with no credentials", async () => {
     const response = await fetch(`${server.url}/api/me`);
     expect(response.status).toBe(401);
@@ -139,9 +152,11 @@ describe(`passwords (${databaseKind})`, () => {
     const email = uniqueEmail();
     const response = await browser().signUp(email, password);
     expect(response.status).toBe(status);
-    const body = (await response.json()) as { code: string; message: string };
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    const body = (await response.json()) as { code: string; message: string; detail: string };
     expect(body.code).toBe(code);
     expect(body.message.length).toBeGreaterThan(10);
+    expect(body.detail).toBe(body.message);
     expect(await userIdOf(email)).toBeUndefined();
   });
 
@@ -177,7 +192,13 @@ describe(`passwords (${databaseKind})`, () => {
     const unknownEmail = await browser().signIn(uniqueEmail("nobody"), "not the right password");
     expect(wrongPassword.status).toBe(401);
     expect(unknownEmail.status).toBe(401);
-    expect(await unknownEmail.text()).toBe(await wrongPassword.text());
+    // The same body but for the request id, each request's own.
+    const withoutRequestId = async (response: Response) => {
+      const { request_id, ...body } = (await response.json()) as Record<string, unknown>;
+      expect(request_id).toBe(response.headers.get("x-request-id"));
+      return body;
+    };
+    expect(await withoutRequestId(unknownEmail)).toEqual(await withoutRequestId(wrongPassword));
   });
 
   it("changing the password ends the other sessions, keeps this one, and refuses a common one", async () => {
@@ -292,10 +313,17 @@ describe(`the web app's addresses (${databaseKind})`, () => {
     const elsewhere = new Browser(server.url, "http://192.0.2.7:3000");
     const signUp = await elsewhere.signUp(uniqueEmail("elsewhere"));
     expect(signUp.status).toBe(403);
+    expect(signUp.headers.get("content-type")).toBe("application/problem+json");
+    const refused =
+      "This page is open at http://192.0.2.7:3000, an address this app does not accept. Open http://localhost:3000 instead.";
     expect(await signUp.json()).toEqual({
+      type: "about:blank",
+      title: "Forbidden",
+      status: 403,
+      detail: refused,
       code: "INVALID_ORIGIN",
-      message:
-        "This page is open at http://192.0.2.7:3000, an address this app does not accept. Open http://localhost:3000 instead.",
+      message: refused,
+      request_id: signUp.headers.get("x-request-id"),
     });
 
     const { browser: b } = await signedUp();
@@ -505,8 +533,15 @@ describe(`rate limits (${databaseKind})`, () => {
     for (let i = 0; i < 5; i++) {
       const response = await signInFrom(ip, email, `guess ${i}`);
       expect(response.status).toBe(401);
-      const body = (await response.json()) as { code: string; message: string; triesLeft: number };
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      const body = (await response.json()) as {
+        code: string;
+        message: string;
+        detail: string;
+        triesLeft: number;
+      };
       expect(body.code).toBe("INVALID_EMAIL_OR_PASSWORD");
+      expect(body.detail).toBe(body.message);
       expect(body.triesLeft).toBe(4 - i);
       messages.push(body.message);
     }

@@ -58,7 +58,10 @@ const FALLBACK: Record<number, string> = {
   429: "Too many requests. Wait a moment and try again.",
 };
 
-/** Reads a problem+json (the API) or `{code, message}` (Better Auth) body into an ApiError. */
+/**
+ * Reads a problem+json body into an ApiError. Better Auth's (/api/auth/*) also carry its `code`
+ * and `message`; the message is the same text as the detail.
+ */
 export async function toApiError(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => ({}))) as {
     code?: string;
