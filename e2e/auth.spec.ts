@@ -114,6 +114,7 @@ test.describe("sign-up errors are shown next to the field", () => {
       headers: { Origin: baseURL as string },
     });
     expect(direct.status()).toBe(400);
+    expect(direct.headers()["content-type"]).toBe("application/problem+json");
     expect((await direct.json()).code).toBe("PASSWORD_TOO_COMMON");
 
     await openSignUp(page);

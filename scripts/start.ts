@@ -4,12 +4,16 @@
 // prints where to open it once both answer, and stops both on Ctrl-C. If either dies, so does the
 // other, and the exit code says it failed.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse } from "dotenv";
 import { BUNDLE, buildBundle, isBundleFresh } from "../backend/scripts/build.ts";
-import { DEFAULT_WEB_PORT, localWebOrigins } from "../backend/src/env.ts";
+import {
+  DEFAULT_API_PORT,
+  DEFAULT_WEB_PORT,
+  localWebOrigins,
+  readSettings,
+} from "../backend/src/env.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BACKEND = join(ROOT, "backend");
@@ -17,22 +21,17 @@ const FRONTEND = join(ROOT, "frontend");
 const NEXT_BIN = join(ROOT, "node_modules", "next", "dist", "bin", "next");
 const dev = process.argv.includes("--dev");
 
-// backend/.env and frontend/.env hold each side's settings; the environment wins, as in env.ts.
-const readEnvFile = (dir: string) => {
-  const file = join(dir, ".env");
-  return existsSync(file) ? parse(readFileSync(file)) : {};
-};
-const configured: Record<string, string | undefined> = { ...readEnvFile(BACKEND), ...process.env };
-const web: Record<string, string | undefined> = { ...readEnvFile(FRONTEND), ...process.env };
-// An empty value means "not set" here too, as in env.ts: a copied .env.example must not turn the
-// defaults below off.
-const apiPort = Number(configured.PORT || 8000);
-const webPort = Number(web.WEB_PORT || DEFAULT_WEB_PORT);
-const webHost = web.WEB_HOST || "127.0.0.1";
+// backend/.env and frontend/.env hold each side's settings, read as the API reads its own: the
+// environment wins, and an empty value is not set.
+const configured = readSettings(BACKEND);
+const web = readSettings(FRONTEND);
+const apiPort = Number(configured.PORT ?? DEFAULT_API_PORT);
+const webPort = Number(web.WEB_PORT ?? DEFAULT_WEB_PORT);
+const webHost = web.WEB_HOST ?? "127.0.0.1";
 // PUBLIC_URL set: a deployment with one public address, and the API accepts pages from it alone.
 // Unset: every address of this machine that reaches the web app works (localhost, 127.0.0.1,
 // [::1]), whatever the user opens.
-const publicUrl = web.PUBLIC_URL || undefined;
+const publicUrl = web.PUBLIC_URL;
 const openUrl = publicUrl ?? `http://localhost:${webPort}`;
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 
@@ -133,12 +132,12 @@ run(
   {
     PORT: String(apiPort),
     // The browser sees the web app's address, so that is where sessions and tokens come from.
-    BETTER_AUTH_URL: configured.BETTER_AUTH_URL || openUrl,
+    BETTER_AUTH_URL: configured.BETTER_AUTH_URL ?? openUrl,
     TRUSTED_ORIGINS:
-      configured.TRUSTED_ORIGINS || publicUrl || localWebOrigins(webPort, webHost).join(","),
+      configured.TRUSTED_ORIGINS ?? publicUrl ?? localWebOrigins(webPort, webHost).join(","),
     // Requests reach the API through the web app on this machine, which sets X-Forwarded-For to
     // the client it saw (frontend/server.ts): believe it from loopback only.
-    TRUSTED_PROXY: configured.TRUSTED_PROXY || "loopback",
+    TRUSTED_PROXY: configured.TRUSTED_PROXY ?? "loopback",
   },
 );
 run(

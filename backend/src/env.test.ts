@@ -1,8 +1,16 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "dotenv";
-import { describe, expect, it } from "vitest";
-import { BACKEND_DIR, ConfigError, ENV_VARIABLES, parseEnv } from "./env.ts";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  BACKEND_DIR,
+  ConfigError,
+  DEFAULT_API_PORT,
+  ENV_VARIABLES,
+  parseEnv,
+  readSettings,
+} from "./env.ts";
 
 function errorOf(source: Record<string, string>): string {
   try {
@@ -102,5 +110,45 @@ describe("configuration", () => {
     expect(documented.sort()).toEqual([...ENV_VARIABLES].sort());
     expect(example).toContain("TEST_DATABASE_URL");
     expect(() => parseEnv(parse(example))).not.toThrow();
+  });
+});
+
+describe("settings from a folder (readSettings)", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  function folderWithEnv(text: string): string {
+    const dir = mkdtempSync(join(tmpdir(), "settings-"));
+    writeFileSync(join(dir, ".env"), text);
+    return dir;
+  }
+
+  it("reads the folder's .env, lets the environment win, and takes an empty value as unset", () => {
+    const dir = folderWithEnv("PORT=9001\nLOG_LEVEL=debug\nHOST=\nDATA_DIR=/from/file\n");
+    try {
+      for (const name of ["PORT", "HOST"]) vi.stubEnv(name, undefined); // the file's alone
+      vi.stubEnv("LOG_LEVEL", "warn");
+      vi.stubEnv("DATA_DIR", ""); // set but empty in the environment: unset, not the file's
+      const settings = readSettings(dir);
+      expect(settings.PORT).toBe("9001");
+      expect(settings.LOG_LEVEL).toBe("warn");
+      expect(settings).not.toHaveProperty("HOST");
+      expect(settings).not.toHaveProperty("DATA_DIR");
+      expect(parseEnv(settings)).toMatchObject({ PORT: 9001, HOST: "127.0.0.1" });
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it("without a .env, is the environment alone; the port then defaults to 8000", () => {
+    const dir = mkdtempSync(join(tmpdir(), "settings-"));
+    try {
+      vi.stubEnv("PORT", "");
+      const settings = readSettings(dir);
+      expect(settings).not.toHaveProperty("PORT");
+      expect(DEFAULT_API_PORT).toBe(8000);
+      expect(parseEnv(settings).PORT).toBe(DEFAULT_API_PORT);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 });

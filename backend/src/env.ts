@@ -1,9 +1,9 @@
 // The only module that reads process.env. Everything else receives a typed, validated `Env`.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { config as loadDotenv } from "dotenv";
+import { parse as parseDotenv } from "dotenv";
 import proxyaddr from "proxy-addr";
 import { z } from "zod";
 
@@ -34,6 +34,9 @@ export const databaseUrl = z.string().refine(
   // Never echo the value: it may hold a password.
   DATABASE_URL_FORMAT,
 );
+
+/** The API's port when PORT is unset (here and in scripts/start.ts). */
+export const DEFAULT_API_PORT = 8000;
 
 /** The web app's port when WEB_PORT is unset (scripts/start.ts and the defaults here). */
 export const DEFAULT_WEB_PORT = 3000;
@@ -91,7 +94,7 @@ const trustedProxy = commaList.refine((list) => {
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("127.0.0.1"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_API_PORT),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   DATA_DIR: z.string().min(1).default("data"),
   DATABASE_URL: databaseUrl.optional(),
@@ -152,11 +155,28 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   };
 }
 
-/** Loads backend/.env when present (real environment variables win), then validates. */
+/**
+ * The settings of the program in `dir`: its .env file when there is one, with the real
+ * environment winning over it, and an empty value taken as not set (a copied .env.example must
+ * not turn a default off).
+ */
+export function readSettings(dir = BACKEND_DIR): Record<string, string> {
+  const file = resolve(dir, ".env");
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  const settings: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...fromFile, ...process.env })) {
+    if (value !== undefined && value !== "") settings[name] = value;
+  }
+  return settings;
+}
+
+/** The backend's settings (backend/.env and the environment), validated. */
 export function loadEnv(): Env {
-  const dotenvPath = resolve(BACKEND_DIR, ".env");
-  if (existsSync(dotenvPath)) loadDotenv({ path: dotenvPath, quiet: true });
-  return parseEnv(process.env);
+  const settings = readSettings();
+  // Libraries read a few variables themselves (NODE_ENV): the file's are theirs too, as dotenv
+  // would have it (a variable already in the environment, even empty, stays).
+  for (const [name, value] of Object.entries(settings)) process.env[name] ??= value;
+  return parseEnv(settings);
 }
 
 /** Test-only settings: the Postgres server to run the suite against (unset: PGlite in memory). */

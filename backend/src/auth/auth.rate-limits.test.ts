@@ -87,8 +87,15 @@ describe(`rate limits (${databaseKind})`, () => {
     for (let i = 0; i < 5; i++) {
       const response = await signInFrom(ip, email, `guess ${i}`);
       expect(response.status).toBe(401);
-      const body = (await response.json()) as { code: string; message: string; triesLeft: number };
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      const body = (await response.json()) as {
+        code: string;
+        message: string;
+        detail: string;
+        triesLeft: number;
+      };
       expect(body.code).toBe("INVALID_EMAIL_OR_PASSWORD");
+      expect(body.detail).toBe(body.message);
       expect(body.triesLeft).toBe(4 - i);
       messages.push(body.message);
     }

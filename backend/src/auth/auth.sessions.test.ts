@@ -98,10 +98,17 @@ describe(`the web app's addresses (${databaseKind})`, () => {
     const elsewhere = new Browser(app.server.url, "http://192.0.2.7:3000");
     const signUp = await elsewhere.signUp(uniqueEmail("elsewhere"));
     expect(signUp.status).toBe(403);
+    expect(signUp.headers.get("content-type")).toBe("application/problem+json");
+    const refused =
+      "This page is open at http://192.0.2.7:3000, an address this app does not accept. Open http://localhost:3000 instead.";
     expect(await signUp.json()).toEqual({
+      type: "about:blank",
+      title: "Forbidden",
+      status: 403,
+      detail: refused,
       code: "INVALID_ORIGIN",
-      message:
-        "This page is open at http://192.0.2.7:3000, an address this app does not accept. Open http://localhost:3000 instead.",
+      message: refused,
+      request_id: signUp.headers.get("x-request-id"),
     });
 
     const { browser: b } = await signedUp();

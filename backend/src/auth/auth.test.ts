@@ -90,6 +90,19 @@ describe(`the whole flow (${databaseKind})`, () => {
     }
   });
 
+  it("answers Better Auth's errors as problem+json too: a route it does not have is a 404", async () => {
+    const response = await browser().get("/api/auth/no-such-endpoint");
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toEqual({
+      type: "about:blank",
+      title: "Not Found",
+      status: 404,
+      detail: "No route for GET /api/auth/no-such-endpoint.",
+      request_id: response.headers.get("x-request-id"),
+    });
+  });
+
   it("answers 401 with a challenge to a request with no credentials", async () => {
     const response = await fetch(`${app.server.url}/api/me`);
     expect(response.status).toBe(401);
@@ -108,9 +121,11 @@ describe(`passwords (${databaseKind})`, () => {
     const email = uniqueEmail();
     const response = await browser().signUp(email, password);
     expect(response.status).toBe(status);
-    const body = (await response.json()) as { code: string; message: string };
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    const body = (await response.json()) as { code: string; message: string; detail: string };
     expect(body.code).toBe(code);
     expect(body.message.length).toBeGreaterThan(10);
+    expect(body.detail).toBe(body.message);
     expect(await userIdOf(email)).toBeUndefined();
   });
 
@@ -146,7 +161,13 @@ describe(`passwords (${databaseKind})`, () => {
     const unknownEmail = await browser().signIn(uniqueEmail("nobody"), "not the right password");
     expect(wrongPassword.status).toBe(401);
     expect(unknownEmail.status).toBe(401);
-    expect(await unknownEmail.text()).toBe(await wrongPassword.text());
+    // The same body but for the request id, each request's own.
+    const withoutRequestId = async (response: Response) => {
+      const { request_id, ...body } = (await response.json()) as Record<string, unknown>;
+      expect(request_id).toBe(response.headers.get("x-request-id"));
+      return body;
+    };
+    expect(await withoutRequestId(unknownEmail)).toEqual(await withoutRequestId(wrongPassword));
   });
 
   it("changing the password ends the other sessions, keeps this one, and refuses a common one", async () => {

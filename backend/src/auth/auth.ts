@@ -118,7 +118,7 @@ export function createAuth({ db, config, logger }: { db: Db; config: AuthConfig;
             return { context: { body: { ...body, email, name } } };
           }
           case "/update-user":
-            // Stored as sign-up stores it (auth.routes.ts has checked it against profileSchema).
+            // Stored as sign-up stores it (auth.index.ts has checked it against profileSchema).
             if (typeof body.name !== "string") return;
             return { context: { body: { ...body, name: body.name.trim() } } };
           case "/sign-in/email":
@@ -165,7 +165,7 @@ export function createAuth({ db, config, logger }: { db: Db; config: AuthConfig;
     // problem+json 500 (503 when the database is down) and one log line without the query's
     // parameters. Otherwise better-call answers a bare 500 and prints the whole error, parameters
     // (user data) included, with console.error. Client errors (bad password, taken email) are in
-    // our audit lines; Better Auth's own 5xx are logged by auth.routes.ts.
+    // our audit lines; Better Auth's own 5xx are logged by auth.index.ts.
     onAPIError: { throw: true },
     logger: {
       level: "warn",

@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../../e2e/chromium.ts";
-import { docsRoutes } from "./docs.routes.ts";
+import { docsRouter } from "./docs.index.ts";
 
 /** The document's server, as BETTER_AUTH_URL names it: not the origin the page is read from. */
 let apiOrigin = "";
@@ -57,7 +57,7 @@ describe("API reference at /docs over HTTP, with no CDN", () => {
         asked.push(`${c.req.method} ${c.req.path}`);
         await next();
       })
-      .route("/", docsRoutes({ apiOrigin }))
+      .route("/", docsRouter({ apiOrigin }))
       .get("/openapi.json", (c) => c.json(DOCUMENT()))
       .get("/healthz", (c) => c.json({ status: "ok" }));
   });

@@ -136,29 +136,6 @@ export function perUserRateLimit({ max, windowSeconds }: { max: number; windowSe
 }
 
 /**
- * No request runs longer than `ms`: past it, the client gets `late(c)` at once (a 503) while the
- * handler finishes or fails unseen. A database that stops answering without closing its
- * connections (a network cut) would otherwise hold requests until the client gave up.
- */
-export function requestDeadline(ms: number, late: (c: Context<AppEnv>) => Response) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), ms);
-    });
-    // Hono hands a handler's errors to onError, so `next()` settles without throwing; the catch
-    // keeps a late failure from becoming an unhandled rejection all the same.
-    const handled = next().then(
-      () => "done" as const,
-      () => "done" as const,
-    );
-    const outcome = await Promise.race([handled, deadline]);
-    clearTimeout(timer);
-    if (outcome === "late") c.res = late(c);
-  });
-}
-
-/**
  * At most `limit` holders at once; past it, callers wait their turn (first come, first served)
  * until a deadline.
  */

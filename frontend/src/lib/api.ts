@@ -35,7 +35,10 @@ const FALLBACK: Record<number, string> = {
   429: "Too many requests. Wait a moment and try again.",
 };
 
-/** An error answer (a problem+json body, or none) as an ApiError. */
+/**
+ * An error answer (a problem+json body, or none) as an ApiError. Better Auth's (/api/auth/*) also
+ * carry its `code`, and its `message`: the same text as the detail.
+ */
 export function apiError(response: Response, body: unknown): ApiError {
   const problem = (typeof body === "object" && body !== null ? body : {}) as Partial<Problem> & {
     message?: string;

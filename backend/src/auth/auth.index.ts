@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { profileSchema } from "../db/schema.ts";
 import type { AppEnv } from "../lib/hono-env.ts";
 import { nestedDeeperThan, requirePlainJsonBody } from "../lib/http-guards.ts";
@@ -26,8 +27,11 @@ const MAX_JSON_DEPTH = 32;
 /** The endpoints that write the user's name and image (Better Auth checks neither). */
 const PROFILE_WRITERS = new Set(["/api/auth/sign-up/email", "/api/auth/update-user"]);
 
-/** Mounts Better Auth at /api/auth/*, with the client address, per-account limits and audit log. */
-export function authRoutes(deps: {
+/**
+ * Mounts Better Auth at /api/auth/*, with the client address, per-account limits and audit log;
+ * its errors are answered as problem+json, like the rest of the API.
+ */
+export function authRouter(deps: {
   auth: Auth;
   signInFailures: SignInFailures;
   trustedProxies: string[];
@@ -79,9 +83,7 @@ export function authRoutes(deps: {
       }
     }
 
-    let response = await deps.auth.handler(request);
-    if (response.status === 403)
-      response = await explainInvalidOrigin(response, c, deps.trustedOrigins);
+    const response = await deps.auth.handler(request);
     if (response.status >= 500) {
       const better = await deps.failed(c);
       if (better) return better;
@@ -92,11 +94,9 @@ export function authRoutes(deps: {
       );
     }
 
-    if (email) {
-      if (response.status === 401) {
-        response = await withTriesLeft(response, await deps.signInFailures.record(email, ip));
-      } else if (response.ok) await deps.signInFailures.clear(email, ip);
-    }
+    const failures =
+      email && response.status === 401 ? await deps.signInFailures.record(email, ip) : undefined;
+    if (email && response.ok) await deps.signInFailures.clear(email, ip);
     if (response.status === 429 && !response.headers.has("Retry-After")) {
       response.headers.set("Retry-After", response.headers.get("X-Retry-After") ?? "60");
     }
@@ -114,21 +114,15 @@ export function authRoutes(deps: {
         `${event} ${response.ok ? "succeeded" : "failed"}`,
       );
     }
-    return response;
-  });
-}
+    if (response.status < 400) return response;
 
-/** Better Auth's bare "Invalid origin", with where the page is and which address to open instead. */
-async function explainInvalidOrigin(response: Response, c: Context<AppEnv>, trusted: string[]) {
-  const body = (await response
-    .clone()
-    .json()
-    .catch(() => undefined)) as { code?: unknown } | undefined;
-  if (body?.code !== "INVALID_ORIGIN") return response;
-  const message = untrustedOriginMessage(c.req.header("origin"), trusted);
-  const headers = new Headers(response.headers);
-  headers.delete("content-length"); // the body changes
-  return Response.json({ ...body, message }, { status: 403, headers });
+    const error = await betterAuthError(response);
+    if (response.status === 403 && error.code === "INVALID_ORIGIN") {
+      error.message = untrustedOriginMessage(c.req.header("origin"), deps.trustedOrigins);
+    }
+    if (failures) Object.assign(error, triesLeft(failures));
+    return asProblem(c, response, error);
+  });
 }
 
 /**
@@ -144,30 +138,63 @@ function emailOf(body: string | undefined): string | undefined {
   }
 }
 
+/** Better Auth's error body, `{code, message}` (or nothing, for a bare 404 or 500). */
+type BetterAuthError = Record<string, unknown> & { code?: unknown; message?: unknown };
+
+async function betterAuthError(response: Response): Promise<BetterAuthError> {
+  const body: unknown = await response.json().catch(() => undefined);
+  return typeof body === "object" && body !== null && !Array.isArray(body)
+    ? (body as BetterAuthError)
+    : {};
+}
+
 /**
- * Better Auth's 401 ({code, message}) with the tries left before a lock added to the message the
- * web app shows, and as `triesLeft`. The same for an unknown email as for a wrong password: the
- * count is kept per email either way.
+ * Better Auth's 401 message for a failed sign-in, with the tries left before a lock (also as
+ * `triesLeft`). The same for an unknown email as for a wrong password: the count is kept per
+ * email either way.
  */
-async function withTriesLeft(response: Response, count: FailureCount): Promise<Response> {
-  let body: Record<string, unknown>;
-  try {
-    body = (await response.clone().json()) as Record<string, unknown>;
-  } catch {
-    return response;
-  }
+function triesLeft(count: FailureCount): { message: string; triesLeft: number } {
   const minutes = Math.max(1, Math.ceil(count.windowEndsIn / 60));
   const wait = `${minutes} minute${minutes === 1 ? "" : "s"}`;
   const message =
     count.triesLeft === 0
       ? `Wrong email or password. Too many failed tries: sign-in is locked for ${wait}.`
       : `Wrong email or password. ${count.triesLeft} ${count.triesLeft === 1 ? "try" : "tries"} left before sign-in is locked for ${wait}.`;
-  const headers = new Headers(response.headers);
-  headers.delete("content-length");
-  return new Response(JSON.stringify({ ...body, message, triesLeft: count.triesLeft }), {
-    status: response.status,
-    headers,
+  return { message, triesLeft: count.triesLeft };
+}
+
+// The members problem() writes itself; a Better Auth body may not replace them.
+const PROBLEM_MEMBERS = new Set(["type", "title", "status", "detail", "request_id", "errors"]);
+
+/**
+ * Better Auth's error as problem+json, the API's one error shape. Its `message` is the `detail`,
+ * and `code` and `message` stay as members: Better Auth's own client reads `error.code` and
+ * `error.message` from the body, and the web app's forms show the message. Its headers
+ * (Set-Cookie, Retry-After) are kept.
+ */
+function asProblem(c: Context<AppEnv>, response: Response, error: BetterAuthError): Response {
+  const members = Object.fromEntries(
+    Object.entries(error).filter(([name]) => !PROBLEM_MEMBERS.has(name)),
+  );
+  const detail = typeof error.message === "string" ? error.message : bareDetail(c, response.status);
+  const answer = problem(c, response.status as ContentfulStatusCode, {
+    ...members,
+    ...(detail === undefined ? {} : { detail }),
   });
+  for (const [name, value] of response.headers) {
+    if (name !== "content-type" && name !== "content-length" && name !== "set-cookie") {
+      answer.headers.set(name, value);
+    }
+  }
+  for (const cookie of response.headers.getSetCookie()) answer.headers.append("Set-Cookie", cookie);
+  return answer;
+}
+
+/** The detail of a Better Auth error that came with no body: its bare 404 and 500. */
+function bareDetail(c: Context, status: number): string | undefined {
+  if (status === 404) return `No route for ${c.req.method} ${c.req.path}.`;
+  if (status >= 500) return "Something went wrong on our side.";
+  return undefined;
 }
 
 /** A 422 when a sign-up or update-user body sets a name or image outside `profileSchema`. */

@@ -1,7 +1,8 @@
-// Routes outside the tasks API, in the OpenAPI document too: health checks and "who am I".
+// The contracts of the routes outside the tasks API, in the OpenAPI document too: health checks
+// and "who am I". Their handlers are in system.index.ts.
 import { createRoute, z } from "@hono/zod-openapi";
-import { DRIVERS } from "./env.ts";
-import { problemSchema } from "./lib/problem.ts";
+import { DRIVERS } from "../env.ts";
+import { problemSchema } from "../lib/problem.ts";
 
 export const healthz = createRoute({
   method: "get",

@@ -96,7 +96,7 @@ function contentSecurityPolicy(html: string, apiOrigin: string): string {
 }
 
 /** `apiOrigin`: the origin of the document's server, which the reference's API client calls. */
-export function docsRoutes({ apiOrigin }: { apiOrigin: string }) {
+export function docsRouter({ apiOrigin }: { apiOrigin: string }) {
   return new Hono()
     .get("/docs", async (c, next) => {
       const response = await (await loadPage())(c, next);
