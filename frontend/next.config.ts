@@ -1,8 +1,9 @@
 import type { NextConfig } from "next";
+import { env } from "./src/env";
 
 const config: NextConfig = {
   // The browser tests build into their own directory, so they never disturb a running `npm start`.
-  distDir: process.env.NEXT_DIST_DIR ?? ".next",
+  distDir: env.NEXT_DIST_DIR,
   poweredByHeader: false,
   // `npm run dev` opened at 127.0.0.1 or [::1] rather than localhost must load its scripts too.
   allowedDevOrigins: ["127.0.0.1", "[::1]"],
