@@ -3,9 +3,10 @@ import { redirect } from "next/navigation";
 import { TaskApp } from "@/components/task-app";
 import { TopBar } from "@/components/top-bar";
 import { ApiError, type TaskPage, type TaskStats } from "@/lib/api";
+import { parseListParams } from "@/lib/list-url";
 import { signInPath } from "@/lib/safe-next";
 import { serverApi, visitorFormat } from "@/lib/server-api";
-import { listPath, parseListParams } from "@/lib/tasks-query";
+import { listPath } from "@/lib/tasks-query";
 
 export const metadata: Metadata = { title: "Tasks" };
 
