@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { listQueryString, parseListParams } from "./list-url";
+import { canonicalListSearch, listQueryString, parseListParams } from "./list-url";
 import type { ListParams } from "./tasks-query";
 
 const DEFAULT: ListParams = { filter: "all", q: "", tag: "", sort: "created" };
-const parse = (query: string) => parseListParams(Object.fromEntries(new URLSearchParams(query)));
+const parse = (query: string) => parseListParams(new URLSearchParams(query));
 
 describe("reading the list's view from the URL", () => {
   it("reads every parameter", () => {
@@ -29,9 +29,11 @@ describe("reading the list's view from the URL", () => {
     expect(parse("q=%20milk%20&tag=%20home%20")).toMatchObject({ q: "milk", tag: "home" });
   });
 
-  it("takes a repeated parameter in a page's searchParams (an array) as absent", () => {
+  it("takes the first of a repeated parameter, from a URL or from a page's searchParams", () => {
+    expect(parse("status=active&status=completed").filter).toBe("active");
     expect(parseListParams({ status: ["completed", "active"], q: "x", tag: undefined })).toEqual({
       ...DEFAULT,
+      filter: "completed",
       q: "x",
     });
   });
@@ -52,7 +54,7 @@ describe("writing the list's view into the URL", () => {
 
   it("escapes what would end a value or the query, or be read as a space", () => {
     const written = listQueryString({ ...DEFAULT, q: "a&b=c#d+e%" });
-    expect(written).toBe("?q=a%26b%3Dc%23d%2Be%25");
+    expect(written).toBe("?q=a%26b=c%23d%2Be%25");
     expect(parse(written.slice(1)).q).toBe("a&b=c#d+e%");
   });
 
@@ -66,5 +68,12 @@ describe("writing the list's view into the URL", () => {
     for (const params of views) {
       expect(parse(listQueryString(params).slice(1))).toEqual(params);
     }
+  });
+
+  it("puts a URL in its one form: known keys, valid values, one order", () => {
+    const canonical = canonicalListSearch(
+      new URLSearchParams("tag=home&utm=x&status=active&sort=bogus&q=&status=completed"),
+    );
+    expect(canonical.toString()).toBe("status=active&tag=home");
   });
 });
