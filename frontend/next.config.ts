@@ -1,8 +1,9 @@
 import type { NextConfig } from "next";
+import { env } from "./src/env";
 
 const config: NextConfig = {
   // The browser tests build into their own directory, so they never disturb a running `npm start`.
-  distDir: process.env.NEXT_DIST_DIR ?? ".next",
+  distDir: env.NEXT_DIST_DIR,
   poweredByHeader: false,
   // The API's contract is a workspace package of TypeScript sources (contract/), compiled here.
   transpilePackages: ["@todo/contract"],

@@ -25,21 +25,15 @@ const { values: args } = parseArgs({
 const port = Number(args.port);
 const hostname = args.hostname;
 
+// The settings, validated (src/env.ts): a bad one stops the start here, with its one-line reason.
+const { env } = await import("./src/env").catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  return process.exit(1);
+});
+
 // A reverse proxy in front of the web app (nginx, a load balancer) is believed only when
 // WEB_TRUSTED_PROXY names it (proxy-addr's syntax, as the API's TRUSTED_PROXY).
-const trustedProxies = (process.env.WEB_TRUSTED_PROXY ?? "")
-  .split(",")
-  .map((item) => item.trim())
-  .filter(Boolean);
-let trust: ReturnType<typeof proxyaddr.compile>;
-try {
-  trust = proxyaddr.compile(trustedProxies);
-} catch {
-  console.error(
-    'Invalid configuration: WEB_TRUSTED_PROXY: must be a comma-separated list of IP addresses, CIDR ranges, or "loopback", "linklocal", "uniquelocal"',
-  );
-  process.exit(1);
-}
+const trust = proxyaddr.compile(env.WEB_TRUSTED_PROXY);
 
 // Headers through which a client could say where it is, or what it asked for, in our name.
 const FROM_PROXY = ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port"];

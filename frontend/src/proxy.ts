@@ -1,11 +1,12 @@
 // Runs before every page: a fresh CSP nonce per request (Next.js puts it on its own scripts),
 // and signed-out visitors to the app's pages go to sign-in, with the page to come back to.
 import { type NextRequest, NextResponse } from "next/server";
+import { env } from "./env";
 import { signInPath } from "./lib/safe-next";
 import { hasSessionCookie } from "./lib/session-cookie";
 
 const PROTECTED = ["/tasks", "/settings"];
-const isDev = process.env.NODE_ENV === "development";
+const isDev = env.NODE_ENV === "development";
 
 function contentSecurityPolicy(nonce: string) {
   return [

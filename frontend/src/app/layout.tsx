@@ -2,7 +2,14 @@ import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { Providers } from "./providers";
-import "./globals.css";
+// In this order: each stylesheet builds on the ones before it (the cascade is theirs in sequence).
+import "@/styles/base.css";
+import "@/styles/chrome.css";
+import "@/styles/controls.css";
+import "@/styles/pages.css";
+import "@/styles/task-list.css";
+import "@/styles/dialogs.css";
+import "@/styles/small-screens.css";
 
 export const metadata: Metadata = {
   title: { default: "Todo", template: "%s · Todo" },

@@ -1,10 +1,11 @@
 // Server-side calls to the API during a page render, as the visitor: their cookie and address
 // go along, so the API sees the same user and the same client it would see from the browser.
 import { cookies, headers } from "next/headers";
+import { env } from "@/env";
 import { toApiError } from "./api";
 import { hasSessionCookie } from "./session-cookie";
 
-const backendUrl = (process.env.BACKEND_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
+const backendUrl = env.BACKEND_URL;
 
 export async function serverApi<T>(path: string): Promise<T> {
   const [incoming, jar] = await Promise.all([headers(), cookies()]);

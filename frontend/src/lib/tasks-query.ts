@@ -1,8 +1,13 @@
-// What the task list shows is decided by the URL: ?status, ?q, ?tag and ?sort. The same parsing serves
-// the server render (first page) and the browser (later pages), so both ask for the same thing.
+// What the task list shows (a view: filter, search, tag, sort), and how it is asked of the API and
+// cached. The page's URL holds the view (lib/list-url.ts).
 
 export const FILTERS = ["all", "active", "completed"] as const;
 export type Filter = (typeof FILTERS)[number];
+export const FILTER_LABELS: Record<Filter, string> = {
+  all: "All",
+  active: "Active",
+  completed: "Completed",
+};
 
 export const SORTS = {
   created: "Oldest first",
@@ -12,6 +17,7 @@ export const SORTS = {
   title: "Title (A–Z)",
 } as const;
 export type Sort = keyof typeof SORTS;
+export const SORT_KEYS = Object.keys(SORTS) as Sort[];
 
 export const PAGE_SIZE = 50;
 
@@ -21,34 +27,6 @@ export interface ListParams {
   /** One tag the tasks must carry ("" for any), as the API's `tag=` filter takes it. */
   tag: string;
   sort: Sort;
-}
-
-const pick = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T =>
-  typeof value === "string" && (allowed as readonly string[]).includes(value)
-    ? (value as T)
-    : fallback;
-
-export function parseListParams(search: Record<string, string | string[] | undefined>): ListParams {
-  const q = typeof search.q === "string" ? search.q.trim().slice(0, 200) : "";
-  // The API's limit for a tag: a longer one could match nothing anyway.
-  const tag = typeof search.tag === "string" ? search.tag.trim().slice(0, 32) : "";
-  return {
-    filter: pick(search.status, FILTERS, "all"),
-    q,
-    tag,
-    sort: pick(search.sort, Object.keys(SORTS) as Sort[], "created"),
-  };
-}
-
-/** The page's own query string for a view ("" for the default one), e.g. "?status=active". */
-export function listQueryString({ filter, q, tag, sort }: ListParams): string {
-  const query = new URLSearchParams();
-  if (filter !== "all") query.set("status", filter);
-  if (q.trim()) query.set("q", q.trim());
-  if (tag) query.set("tag", tag);
-  if (sort !== "created") query.set("sort", sort);
-  const text = query.toString();
-  return text ? `?${text}` : "";
 }
 
 /** The API path of one page of the list. */

@@ -1,8 +1,8 @@
 "use client";
 // The task list's data: cached by TanStack Query, changed optimistically (the screen changes at
-// once, the server is told after), and put right from the server when it refuses.
+// once, the server is told after), and put right from the server when it refuses. The changes
+// themselves are pure functions (lib/task-cache.ts); here they are wired to the query client.
 import {
-  type InfiniteData,
   type QueryClient,
   useInfiniteQuery,
   useMutation,
@@ -13,132 +13,74 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { toastError } from "@/components/retry-countdown";
 import { ApiError, api, type Task, type TaskChanges, type TaskPage, type TaskStats } from "./api";
-import { type ListParams, listPath, type Sort, taskKeys } from "./tasks-query";
+import {
+  addTask,
+  changeTask,
+  completeAll,
+  confirmTask,
+  type ListData,
+  removeTasks,
+  type TaskCache,
+  toggleTask,
+  unaddTask,
+  unchangeTask,
+  unpinTasks,
+  untoggleTask,
+} from "./task-cache";
+import { type ListParams, listPath, taskKeys } from "./tasks-query";
 
-export type ListData = InfiniteData<TaskPage, string | undefined>;
 const BULK_MAX = 500;
 export const UNDO_MS = 5000;
 
-const belongs = (task: Task, { filter, tag }: ListParams) =>
-  (filter === "all" || (filter === "completed") === task.is_completed) &&
-  (!tag || task.tags.includes(tag));
+function readCache(qc: QueryClient): TaskCache {
+  return {
+    lists: qc
+      .getQueriesData<ListData>({ queryKey: ["tasks", "list"] })
+      .flatMap(([key, data]) => (data ? [{ params: key[2] as ListParams, data }] : [])),
+    justAdded: qc.getQueryData<Task[]>(taskKeys.justAdded),
+    stats: qc.getQueryData<TaskStats>(taskKeys.stats),
+  };
+}
 
-/** Applies a change to every cached list; a task that no longer fits a list's filter leaves it.
- * The tasks added in this tab (see useJustAdded) change with them. */
-function editLists(qc: QueryClient, change: (task: Task) => Task | null) {
-  qc.setQueryData<Task[]>(taskKeys.justAdded, (added) =>
-    added?.flatMap((task) => {
-      const next = change(task);
-      return next ? [next] : [];
-    }),
-  );
-  for (const [key, data] of qc.getQueriesData<ListData>({ queryKey: ["tasks", "list"] })) {
-    if (!data) continue;
-    const params = key[2] as ListParams;
-    qc.setQueryData<ListData>(key, {
-      ...data,
-      pages: data.pages.map((page) => ({
-        ...page,
-        items: page.items.flatMap((task) => {
-          const next = change(task);
-          return next && belongs(next, params) ? [next] : [];
-        }),
-      })),
-    });
+/** Applies a change from lib/task-cache.ts to the query client's data, writing back only the
+ * queries the change replaced (the functions keep the objects they leave alone). */
+function editCache(qc: QueryClient, change: (cache: TaskCache) => TaskCache) {
+  const before = readCache(qc);
+  const after = change(before);
+  if (after.justAdded && after.justAdded !== before.justAdded) {
+    qc.setQueryData<Task[]>(taskKeys.justAdded, [...after.justAdded]);
+  }
+  for (const [i, list] of after.lists.entries()) {
+    if (list.data !== before.lists[i]?.data) {
+      qc.setQueryData<ListData>(taskKeys.list(list.params), list.data);
+    }
+  }
+  if (after.stats && after.stats !== before.stats) {
+    qc.setQueryData<TaskStats>(taskKeys.stats, after.stats);
   }
 }
 
-function editStats(qc: QueryClient, change: (stats: TaskStats) => TaskStats) {
-  qc.setQueryData<TaskStats>(taskKeys.stats, (stats) => (stats ? change(stats) : stats));
-}
+const sameParams = (a: ListParams, b: ListParams) =>
+  a.filter === b.filter && a.q === b.q && a.tag === b.tag && a.sort === b.sort;
 
-/** How a task's completion moving changes the counts. */
-const completionDelta =
-  (from: boolean, to: boolean) =>
-  (s: TaskStats): TaskStats =>
-    from === to
-      ? s
-      : { ...s, pending: s.pending + (to ? -1 : 1), completed: s.completed + (to ? 1 : -1) };
-
-const PRIORITY_RANK = { none: 0, low: 1, medium: 2, high: 3 } as const;
-
-/** The API's order for each sort (tasks.service.ts: the sort key, then the id, both one way);
- * a task not yet saved has the highest id. */
-function compareFor(sort: Sort): (a: Task, b: Task) => number {
-  const id = (t: Task) => (t.id < 0 ? Number.MAX_SAFE_INTEGER : t.id);
-  const by =
-    <K extends string | number>(key: (t: Task) => K, descending = false) =>
-    (a: Task, b: Task) => {
-      const [x, y] = [key(a), key(b)];
-      const order = x < y ? -1 : x > y ? 1 : id(a) - id(b);
-      return descending ? -order : order;
-    };
-  switch (sort) {
-    // By id alone: a new task is the newest, whatever this computer's clock says.
-    case "created":
-      return by(id);
-    case "-created":
-      return by(id, true);
-    case "due":
-      return by((t) => (t.due_at ? Date.parse(t.due_at) : Number.POSITIVE_INFINITY));
-    case "-priority":
-      return by((t) => PRIORITY_RANK[t.priority], true);
-    case "title":
-      return by((t) => t.title.toLowerCase());
-  }
-}
-
-/**
- * Whether a task matches a search as the API's `q=` does: every word of it, in any case, somewhere
- * in the title, the notes or a tag.
- */
-function matchesSearch(task: Task, q: string): boolean {
-  const text = [task.title, task.description, ...task.tags].join("\n").toLowerCase();
-  return q
-    .toLowerCase()
-    .split(/\s+/)
-    .every((word) => text.includes(word));
-}
-
-/** Why a task is not in a view, if it cannot be: its filter, its tag or its search leaves it out. */
-export function viewExcludes(task: Task, params: ListParams): "filter" | "tag" | "search" | null {
-  if (!belongs(task, { ...params, tag: "" })) return "filter";
-  if (params.tag && !task.tags.includes(params.tag)) return "tag";
-  if (params.q && !matchesSearch(task, params.q)) return "search";
-  return null;
-}
-
-/**
- * Where a new task goes among a view's loaded rows, as [page, index], or null when it belongs to
- * the view but past the rows loaded so far (or not to the view at all). The server's refetch would
- * drop it from the screen there, so it is shown under "Just added" instead.
- */
-export function placeInList(
-  task: Task,
+/** The list of one view, page by page. The first page the server rendered (`initial`, of the view
+ * in `initial.params`) is that view's data to start with. */
+export function useTaskList(
   params: ListParams,
-  data: { pages: TaskPage[] } | undefined,
-): [number, number] | null {
-  if (!data || viewExcludes(task, params)) return null;
-  const compare = compareFor(params.sort);
-  for (const [p, page] of data.pages.entries()) {
-    const index = page.items.findIndex((item) => compare(task, item) < 0);
-    if (index >= 0) return [p, index];
-  }
-  const last = data.pages.length - 1;
-  const lastPage = data.pages[last];
-  // After every loaded row: it is only in place if nothing is left to load.
-  if (!lastPage || lastPage.next_cursor) return null;
-  return [last, lastPage.items.length];
-}
-
-export function useTaskList(params: ListParams, timeZone: string, initial: ListData | undefined) {
+  timeZone: string,
+  initial: { params: ListParams; page: TaskPage },
+) {
+  const [initialData] = useState<ListData>(() => ({
+    pages: [initial.page],
+    pageParams: [undefined],
+  }));
   return useInfiniteQuery({
     queryKey: taskKeys.list(params),
     queryFn: ({ pageParam, signal }) =>
       api<TaskPage>(listPath(params, timeZone, pageParam), { signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
-    initialData: initial,
+    initialData: sameParams(params, initial.params) ? initialData : undefined,
     // Keeps the previous list on screen while a new filter or search loads: no flash of emptiness.
     placeholderData: (previous) => previous,
   });
@@ -221,8 +163,6 @@ function useTaskMutation<V, R>(
   );
 }
 
-let temporaryId = 0;
-
 /**
  * The tasks added in this tab that the view they were added in could not show in place (their
  * page is not loaded yet, the filter or the search leaves them out), newest first, kept up to date
@@ -242,14 +182,13 @@ export function useJustAdded() {
   });
   /** Takes these tasks off the list (all of them without an argument). */
   const unpin = useCallback(
-    (ids?: ReadonlySet<number>) =>
-      qc.setQueryData<Task[]>(taskKeys.justAdded, (added = []) =>
-        ids ? added.filter((t) => !ids.has(t.id)) : [],
-      ),
+    (ids?: ReadonlySet<number>) => editCache(qc, (cache) => unpinTasks(cache, ids)),
     [qc],
   );
   return { added: data, unpin };
 }
+
+export type TaskActions = ReturnType<typeof useTaskActions>;
 
 export function useTaskActions(onCreateFailed: (title: string) => void) {
   const qc = useQueryClient();
@@ -261,29 +200,15 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
         body: { title: task.title },
         headers: { "Idempotency-Key": crypto.randomUUID() },
       }),
-    ({ task, pin }) => {
-      for (const [key, data] of qc.getQueriesData<ListData>({ queryKey: ["tasks", "list"] })) {
-        const place = placeInList(task, key[2] as ListParams, data);
-        if (!data || !place) continue;
-        const [p, index] = place;
-        const pages = data.pages.map((page, i) =>
-          i === p
-            ? { ...page, items: [...page.items.slice(0, index), task, ...page.items.slice(index)] }
-            : page,
-        );
-        qc.setQueryData<ListData>(key, { ...data, pages });
-      }
-      if (pin) qc.setQueryData<Task[]>(taskKeys.justAdded, (added = []) => [task, ...added]);
-      editStats(qc, (s) => ({ ...s, total: s.total + 1, pending: s.pending + 1 }));
-    },
+    ({ task, pin }) => editCache(qc, (cache) => addTask(cache, task, { pin })),
     "Couldn't add the task",
     {
       // Two tasks typed quickly must be created in the order typed: the list is sorted by
       // creation, and a second POST overtaking the first would swap them on the next refetch.
       scope: "create-task",
-      onSuccess: (saved, { task }) => editLists(qc, (t) => (t.id === task.id ? saved : t)),
+      onSuccess: (saved, { task }) => editCache(qc, (cache) => confirmTask(cache, task, saved)),
       onError: ({ task }) => {
-        editLists(qc, (t) => (t.id === task.id ? null : t));
+        editCache(qc, (cache) => unaddTask(cache, task));
         onCreateFailed(task.title);
       },
     },
@@ -295,14 +220,11 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
       // to another field, and this tab's own quick successive changes (tick, then rename) must
       // not refuse each other for a version the cache has not caught up with yet.
       api<Task>(taskUrl(task.id), { method: "PATCH", body: changes }),
-    ({ task, changes }) => {
-      editLists(qc, (t) => (t.id === task.id ? { ...t, ...changes } : t));
-      if (changes.is_completed !== undefined) {
-        editStats(qc, completionDelta(task.is_completed, changes.is_completed));
-      }
-    },
+    ({ task, changes }) => editCache(qc, (cache) => changeTask(cache, task, changes)),
     "Couldn't save the change",
-    { onError: ({ task }) => editLists(qc, (t) => (t.id === task.id ? task : t)) },
+    {
+      onError: ({ task, changes }) => editCache(qc, (cache) => unchangeTask(cache, task, changes)),
+    },
   );
 
   const toggle = useTaskMutation(
@@ -311,17 +233,9 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
         method: "PATCH",
         body: { is_completed: !task.is_completed },
       }),
-    (task) => {
-      const is_completed = !task.is_completed;
-      editLists(qc, (t) =>
-        t.id === task.id
-          ? { ...t, is_completed, completed_at: is_completed ? new Date().toISOString() : null }
-          : t,
-      );
-      editStats(qc, completionDelta(task.is_completed, is_completed));
-    },
+    (task) => editCache(qc, (cache) => toggleTask(cache, task, new Date().toISOString())),
     "Couldn't update the task",
-    { onError: (task) => editLists(qc, (t) => (t.id === task.id ? task : t)) },
+    { onError: (task) => editCache(qc, (cache) => untoggleTask(cache, task)) },
   );
 
   const toggleAll = useTaskMutation(
@@ -330,42 +244,12 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
         complete ? "complete" : "uncomplete",
         await idsWithStatus(complete ? "pending" : "completed", timeZone),
       ),
-    ({ complete }) => {
-      const at = new Date().toISOString();
-      editLists(qc, (t) =>
-        t.is_completed === complete
-          ? t
-          : { ...t, is_completed: complete, completed_at: complete ? at : null },
-      );
-      editStats(qc, (s) =>
-        complete
-          ? { ...s, pending: 0, completed: s.total }
-          : { ...s, pending: s.total, completed: 0 },
-      );
-    },
+    ({ complete }) =>
+      editCache(qc, (cache) => completeAll(cache, complete, new Date().toISOString())),
     "Couldn't update all tasks",
   );
 
   return { create, update, toggle, toggleAll };
-}
-
-/** A task typed here, as it is shown until the server confirms it (a negative id marks it). */
-export function newTask(title: string): Task {
-  const now = new Date().toISOString();
-  return {
-    id: --temporaryId,
-    title,
-    description: "",
-    is_completed: false,
-    completed_at: null,
-    priority: "none",
-    due_at: null,
-    tags: [],
-    position: 0,
-    version: 1,
-    created_at: now,
-    updated_at: now,
-  };
 }
 
 /**
@@ -399,8 +283,7 @@ export function useDeleteWithUndo(timeZone: string) {
         } else {
           await bulk("delete", ids);
         }
-        const gone = new Set(ids);
-        editLists(qc, (t) => (gone.has(t.id) ? null : t));
+        editCache(qc, (cache) => removeTasks(cache, ids));
       } catch (error) {
         toastError("Couldn't delete", error);
       } finally {

@@ -3,9 +3,11 @@ import { redirect } from "next/navigation";
 import { TaskApp } from "@/components/task-app";
 import { TopBar } from "@/components/top-bar";
 import { ApiError, type TaskPage, type TaskStats } from "@/lib/api";
+import { parseListParams } from "@/lib/list-url";
 import { signInPath } from "@/lib/safe-next";
 import { serverApi, visitorFormat } from "@/lib/server-api";
-import { listPath, parseListParams } from "@/lib/tasks-query";
+import { listPath } from "@/lib/tasks-query";
+import { ListParamsAdapter } from "@/lib/use-list-params";
 
 export const metadata: Metadata = { title: "Tasks" };
 
@@ -40,7 +42,9 @@ export default async function TasksPage({
       <TopBar signedIn />
       <main id="main">
         <h1 className="visually-hidden">Your tasks</h1>
-        <TaskApp initialParams={params} initialPage={page} initialStats={stats} format={format} />
+        <ListParamsAdapter>
+          <TaskApp initialParams={params} initialPage={page} initialStats={stats} format={format} />
+        </ListParamsAdapter>
       </main>
     </>
   );

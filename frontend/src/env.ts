@@ -1,0 +1,67 @@
+// The web app's only reader of process.env, on the server: validated with Zod once, as this module
+// loads, so a bad value stops the build or the start with one line naming the variable (never its
+// value). frontend/.env.example lists every variable; Next.js loads frontend/.env into
+// process.env before anything here runs, and real environment variables win.
+//
+// No `import "server-only"`: frontend/server.ts and next.config.ts import this too, outside the
+// bundler that honours it. The check below keeps it out of the browser instead.
+import proxyaddr from "proxy-addr";
+import { z } from "zod";
+
+if (typeof window !== "undefined") {
+  throw new Error("src/env.ts holds the server's settings: import it only from server code");
+}
+
+/** A bad setting. Its message is one line, "Invalid configuration: NAME: what is wrong". */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Proxies whose X-Forwarded-For is believed, in proxy-addr's syntax (the API's TRUSTED_PROXY). */
+const trustedProxy = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .refine((list) => {
+    try {
+      proxyaddr.compile(list);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a comma-separated list of IP addresses, CIDR ranges, or "loopback", "linklocal", "uniquelocal"');
+
+const envSchema = z.object({
+  // Set by Next.js (and by `npm start`): "development" under `npm run dev`.
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  /** Where /api/* goes: read when the server starts, not baked in at build time. */
+  BACKEND_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+    .default("http://127.0.0.1:8000")
+    .transform((url) => url.replace(/\/$/, "")),
+  WEB_TRUSTED_PROXY: trustedProxy.default([]),
+  NEXT_DIST_DIR: z.string().default(".next"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Every variable the web app reads (documented in frontend/.env.example). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
+
+/** Validates a set of variables. Throws ConfigError naming the first bad one. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty value means "not set", as in most .env loaders (and backend/src/env.ts).
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = envSchema.safeParse(present);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new ConfigError(
+    `Invalid configuration: ${issue?.path.join(".") || "environment"}: ${issue?.message ?? "is invalid"}`,
+  );
+}
+
+export const env = parseEnv(process.env);
