@@ -1,6 +1,7 @@
 "use client";
+import { SEARCH_MAX } from "@todo/contract/tasks";
 import { type RefObject, useEffect, useRef, useState } from "react";
-import { listQueryString, SEARCH_MAX } from "@/lib/list-url";
+import { listQueryString } from "@/lib/list-url";
 import {
   FILTER_LABELS,
   FILTERS,

@@ -56,11 +56,11 @@ export function TaskApp({
     // The server refused a new task: give the text back rather than lose it.
     setDraft((current) => current || title);
   });
-  const { hidden, remove, removeCompleted } = useDeleteWithUndo(format.timeZone);
+  const { hidden, remove, removeCompleted } = useDeleteWithUndo();
   const { tasks, pinned, rows, unpin } = useListRows(list, hidden);
   // The row the shortcuts act on: the one last focused, else the first (highlighted as such).
   const current = rows.find((t) => t.id === activeId) ?? rows[0];
-  const { left, completed, total } = visibleCounts(stats, hidden.values());
+  const { left, completed, total } = visibleCounts(stats, hidden);
   const { add, announcement } = useAddTask(params, list, create);
   const details = useDetailsDialog(update, focusTask);
 
@@ -68,7 +68,7 @@ export function TaskApp({
     (task: Task) => {
       const index = rows.findIndex((t) => t.id === task.id);
       const neighbour = rows[index + 1] ?? rows[index - 1];
-      remove([task], "Task deleted");
+      remove(task, "Task deleted");
       focusTask(neighbour ? neighbour.id : null);
     },
     [rows, remove, focusTask],
@@ -139,7 +139,7 @@ export function TaskApp({
         announcement={announcement}
         left={left}
         total={total}
-        onToggleAll={(complete) => toggleAll({ complete, timeZone: format.timeZone })}
+        onToggleAll={toggleAll}
       />
       <ListToolbar
         params={params}
@@ -184,7 +184,7 @@ export function TaskApp({
         left={left}
         completed={completed}
         total={total}
-        onClearCompleted={() => void removeCompleted(rows)}
+        onClearCompleted={removeCompleted}
       />
       {details.dialog}
       {shortcutsOpen && <ShortcutsDialog open onOpenChange={setShortcutsOpen} />}

@@ -1,12 +1,10 @@
 // The list's view in the page's URL: ?status, ?q, ?tag and ?sort, each left out at its default.
 // One set of parsers (nuqs) serves the server render of the first page, the browser's state
 // (lib/use-list-params.tsx) and the links (filters, tags), so all three read a URL alike.
-import { createLoader, createParser, createSerializer, parseAsStringLiteral } from "nuqs/server";
-import { TAG_MAX } from "./task-fields";
-import { FILTERS, type ListParams, SORT_KEYS } from "./tasks-query";
 
-/** The API's limit on a search (backend/src/tasks/tasks.routes.ts, `q`). */
-export const SEARCH_MAX = 200;
+import { SEARCH_MAX, TAG_MAX } from "@todo/contract/tasks";
+import { createLoader, createParser, createSerializer, parseAsStringLiteral } from "nuqs/server";
+import { FILTERS, type ListParams, SORT_KEYS } from "./tasks-query";
 
 /** Text trimmed and cut to the API's limit (a longer one could match nothing anyway); blank is
  * no text at all, and left out of the URL. */

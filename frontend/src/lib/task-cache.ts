@@ -3,6 +3,7 @@
 // data, leaving the old untouched. A change's undo, for when the server refuses it, is here too.
 // lib/use-tasks.ts reads the cache from TanStack Query, applies these, and writes back what changed.
 import type { InfiniteData } from "@tanstack/react-query";
+import { TASK_DEFAULTS } from "@todo/contract/tasks";
 import type { Task, TaskChanges, TaskPage, TaskStats } from "./api";
 import { belongs, placeInList } from "./task-view";
 import type { ListParams } from "./tasks-query";
@@ -29,14 +30,13 @@ let temporaryId = 0;
 export function newTask(title: string): Task {
   const now = new Date().toISOString();
   return {
+    ...TASK_DEFAULTS,
     id: --temporaryId,
+    // The API's name for the signed-in user, until the server's task replaces this one.
+    user_id: "me",
     title,
-    description: "",
-    is_completed: false,
+    tags: [...TASK_DEFAULTS.tags],
     completed_at: null,
-    priority: "none",
-    due_at: null,
-    tags: [],
     position: 0,
     version: 1,
     created_at: now,

@@ -80,17 +80,29 @@ export function placeInList(
 }
 
 /**
- * The counts the footer shows: the server's, less the tasks deleted here whose undo window is
- * still open (they are off the screen, and not yet off the server).
+ * The tasks deleted here whose undo window is still open: off the screen, and not yet off the
+ * server. `completed`: Clear completed is waiting, and every completed task is hidden (one ticked
+ * meanwhile too: it is completed when the clear runs, so it goes with the rest).
  */
-export function visibleCounts(stats: TaskStats, hidden: Iterable<Task>) {
+export interface Hidden {
+  tasks: ReadonlyMap<number, Task>;
+  completed: boolean;
+}
+
+export const NOTHING_HIDDEN: Hidden = { tasks: new Map(), completed: false };
+
+export const isHidden = (hidden: Hidden, task: Task) =>
+  hidden.tasks.has(task.id) || (hidden.completed && task.is_completed);
+
+/** The counts the footer shows: the server's, less the hidden tasks. */
+export function visibleCounts(stats: TaskStats, hidden: Hidden) {
   let hiddenPending = 0;
   let hiddenCompleted = 0;
-  for (const task of hidden) {
+  for (const task of hidden.tasks.values()) {
     if (task.is_completed) hiddenCompleted++;
     else hiddenPending++;
   }
   const left = Math.max(0, stats.pending - hiddenPending);
-  const completed = Math.max(0, stats.completed - hiddenCompleted);
+  const completed = hidden.completed ? 0 : Math.max(0, stats.completed - hiddenCompleted);
   return { left, completed, total: left + completed };
 }

@@ -1,5 +1,7 @@
 // What the task list shows (a view: filter, search, tag, sort), and how it is asked of the API and
 // cached. The page's URL holds the view (lib/list-url.ts).
+import { type Sort as ApiSort, PAGE_SIZE } from "@todo/contract/tasks";
+import type { paths } from "./api-schema";
 
 export const FILTERS = ["all", "active", "completed"] as const;
 export type Filter = (typeof FILTERS)[number];
@@ -9,17 +11,16 @@ export const FILTER_LABELS: Record<Filter, string> = {
   completed: "Completed",
 };
 
+/** The orders the list offers (of the API's), with their names. */
 export const SORTS = {
   created: "Oldest first",
   "-created": "Newest first",
   due: "Due date",
   "-priority": "Priority",
   title: "Title (A–Z)",
-} as const;
+} as const satisfies Partial<Record<ApiSort, string>>;
 export type Sort = keyof typeof SORTS;
 export const SORT_KEYS = Object.keys(SORTS) as Sort[];
-
-export const PAGE_SIZE = 50;
 
 export interface ListParams {
   filter: Filter;
@@ -29,18 +30,23 @@ export interface ListParams {
   sort: Sort;
 }
 
-/** The API path of one page of the list. */
-export function listPath({ filter, q, tag, sort }: ListParams, timeZone: string, cursor?: string) {
-  const params = new URLSearchParams({
+type ListQuery = NonNullable<paths["/api/{user_id}/tasks"]["get"]["parameters"]["query"]>;
+
+/** The API's query for one page of the list. */
+export function listQuery(
+  { filter, q, tag, sort }: ListParams,
+  timeZone: string,
+  cursor?: string,
+): ListQuery {
+  return {
     status: filter === "active" ? "pending" : filter,
     sort,
-    limit: String(PAGE_SIZE),
+    limit: PAGE_SIZE,
     tz: timeZone,
-  });
-  if (q) params.set("q", q);
-  if (tag) params.set("tag", tag);
-  if (cursor) params.set("cursor", cursor);
-  return `/api/me/tasks?${params}`;
+    ...(q && { q }),
+    ...(tag && { tag }),
+    ...(cursor && { cursor }),
+  };
 }
 
 export const taskKeys = {

@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useMemo } from "react";
-import type { Task, TaskPage } from "./api";
+import type { TaskPage } from "./api";
+import { type Hidden, isHidden } from "./task-view";
 import { useJustAdded } from "./use-tasks";
 
 /**
@@ -10,14 +11,14 @@ import { useJustAdded } from "./use-tasks";
  */
 export function useListRows(
   list: { data: { pages: TaskPage[] } | undefined; isPlaceholderData: boolean },
-  hidden: ReadonlyMap<number, Task>,
+  hidden: Hidden,
 ) {
   const { added, unpin } = useJustAdded();
   const loaded = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
-  const tasks = useMemo(() => loaded.filter((t) => !hidden.has(t.id)), [loaded, hidden]);
+  const tasks = useMemo(() => loaded.filter((t) => !isHidden(hidden, t)), [loaded, hidden]);
   const pinned = useMemo(() => {
     const shown = new Set(loaded.map((t) => t.id));
-    return added.filter((t) => !shown.has(t.id) && !hidden.has(t.id));
+    return added.filter((t) => !shown.has(t.id) && !isHidden(hidden, t));
   }, [added, loaded, hidden]);
   // Every row on screen, in order: what the shortcuts move through and act on.
   const rows = useMemo(() => [...pinned, ...tasks], [pinned, tasks]);

@@ -12,7 +12,16 @@ import {
 import { useCallback, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { toastError } from "@/components/retry-countdown";
-import { ApiError, api, type Task, type TaskChanges, type TaskPage, type TaskStats } from "./api";
+import {
+  ApiError,
+  type BulkRequest,
+  client,
+  data,
+  type Task,
+  type TaskChanges,
+  type TaskPage,
+  type TaskStats,
+} from "./api";
 import {
   addTask,
   changeTask,
@@ -27,10 +36,12 @@ import {
   unpinTasks,
   untoggleTask,
 } from "./task-cache";
-import { type ListParams, listPath, taskKeys } from "./tasks-query";
+import { type Hidden, NOTHING_HIDDEN } from "./task-view";
+import { type ListParams, listQuery, taskKeys } from "./tasks-query";
 
-const BULK_MAX = 500;
 export const UNDO_MS = 5000;
+/** Every task path names the caller as "me". */
+const me = { user_id: "me" } as const;
 
 function readCache(qc: QueryClient): TaskCache {
   return {
@@ -77,7 +88,12 @@ export function useTaskList(
   return useInfiniteQuery({
     queryKey: taskKeys.list(params),
     queryFn: ({ pageParam, signal }) =>
-      api<TaskPage>(listPath(params, timeZone, pageParam), { signal }),
+      data(
+        client.GET("/api/{user_id}/tasks", {
+          params: { path: me, query: listQuery(params, timeZone, pageParam) },
+          signal,
+        }),
+      ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     initialData: sameParams(params, initial.params) ? initialData : undefined,
@@ -89,35 +105,18 @@ export function useTaskList(
 export function useTaskStats(initial: TaskStats) {
   return useQuery({
     queryKey: taskKeys.stats,
-    queryFn: ({ signal }) => api<TaskStats>("/api/me/tasks/stats", { signal }),
+    queryFn: ({ signal }) =>
+      data(client.GET("/api/{user_id}/tasks/stats", { params: { path: me }, signal })),
     initialData: initial,
   });
 }
 
-/** Every id with the given status, page by page (the bulk endpoint needs ids). */
-async function idsWithStatus(status: "pending" | "completed", timeZone: string): Promise<number[]> {
-  const ids: number[] = [];
-  let cursor: string | undefined;
-  do {
-    const params = new URLSearchParams({ status, limit: "100", tz: timeZone });
-    if (cursor) params.set("cursor", cursor);
-    const page = await api<TaskPage>(`/api/me/tasks?${params}`);
-    ids.push(...page.items.map((t) => t.id));
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  return ids;
-}
+/** One action on many tasks: those with `ids`, or every one the list with `filter` shows. */
+const bulk = (request: BulkRequest, init: { keepalive?: boolean } = {}) =>
+  data(client.POST("/api/{user_id}/tasks/bulk", { params: { path: me }, body: request, ...init }));
 
-async function bulk(action: "complete" | "uncomplete" | "delete", ids: number[]) {
-  for (let i = 0; i < ids.length; i += BULK_MAX) {
-    await api("/api/me/tasks/bulk", {
-      method: "POST",
-      body: { action, ids: ids.slice(i, i + BULK_MAX) },
-    });
-  }
-}
-
-const taskUrl = (id: number) => `/api/me/tasks/${id}`;
+const deleteTask = (id: number, init: { keepalive?: boolean } = {}) =>
+  data(client.DELETE("/api/{user_id}/tasks/{id}", { params: { path: { ...me, id } }, ...init }));
 
 /** Shared by every change: the optimistic edit happens in the same tick as the click (so the
  * next paint shows it), refetches that would overwrite it are cancelled, the server's refusal is
@@ -195,11 +194,12 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
 
   const create = useTaskMutation(
     ({ task }: { task: Task; pin: boolean }) =>
-      api<Task>("/api/me/tasks", {
-        method: "POST",
-        body: { title: task.title },
-        headers: { "Idempotency-Key": crypto.randomUUID() },
-      }),
+      data(
+        client.POST("/api/{user_id}/tasks", {
+          params: { path: me, header: { "idempotency-key": crypto.randomUUID() } },
+          body: { title: task.title },
+        }),
+      ),
     ({ task, pin }) => editCache(qc, (cache) => addTask(cache, task, { pin })),
     "Couldn't add the task",
     {
@@ -219,7 +219,12 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
       // No If-Match: a PATCH carries only the fields the user changed, so it cannot undo a change
       // to another field, and this tab's own quick successive changes (tick, then rename) must
       // not refuse each other for a version the cache has not caught up with yet.
-      api<Task>(taskUrl(task.id), { method: "PATCH", body: changes }),
+      data(
+        client.PATCH("/api/{user_id}/tasks/{id}", {
+          params: { path: { ...me, id: task.id } },
+          body: changes,
+        }),
+      ),
     ({ task, changes }) => editCache(qc, (cache) => changeTask(cache, task, changes)),
     "Couldn't save the change",
     {
@@ -229,135 +234,130 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
 
   const toggle = useTaskMutation(
     (task: Task) =>
-      api<Task>(`${taskUrl(task.id)}/complete`, {
-        method: "PATCH",
-        body: { is_completed: !task.is_completed },
-      }),
+      data(
+        client.PATCH("/api/{user_id}/tasks/{id}/complete", {
+          params: { path: { ...me, id: task.id } },
+          body: { is_completed: !task.is_completed },
+        }),
+      ),
     (task) => editCache(qc, (cache) => toggleTask(cache, task, new Date().toISOString())),
     "Couldn't update the task",
     { onError: (task) => editCache(qc, (cache) => untoggleTask(cache, task)) },
   );
 
   const toggleAll = useTaskMutation(
-    async ({ complete, timeZone }: { complete: boolean; timeZone: string }) =>
-      bulk(
-        complete ? "complete" : "uncomplete",
-        await idsWithStatus(complete ? "pending" : "completed", timeZone),
-      ),
-    ({ complete }) =>
-      editCache(qc, (cache) => completeAll(cache, complete, new Date().toISOString())),
+    // One request, one statement on the server: every task, loaded or not.
+    (complete: boolean) =>
+      bulk({
+        action: complete ? "complete" : "uncomplete",
+        filter: { status: complete ? "pending" : "completed" },
+      }),
+    (complete) => editCache(qc, (cache) => completeAll(cache, complete, new Date().toISOString())),
     "Couldn't update all tasks",
   );
 
   return { create, update, toggle, toggleAll };
 }
 
+/** A delete waiting for its undo window to close: one task, or every completed one. */
+type Deletion = { task: Task } | { completed: true };
+
 /**
  * Deleting hides the tasks at once and offers Undo; the server is told only when the undo window
  * closes (or the page is left), so Undo gives back exactly the same task.
  */
-export function useDeleteWithUndo(timeZone: string) {
+export function useDeleteWithUndo() {
   const qc = useQueryClient();
-  const [hidden, setHidden] = useState<ReadonlyMap<number, Task>>(new Map());
-  const pending = useRef(new Map<number, { ids: number[]; timer: number }>());
+  const [hidden, setHidden] = useState<Hidden>(NOTHING_HIDDEN);
+  const pending = useRef(new Map<string, { deletion: Deletion; timer: number }>());
 
-  const unhide = useCallback((ids: number[]) => {
+  /** Hides (or shows again) what a deletion takes off the screen. */
+  const hide = useCallback((deletion: Deletion, hiding: boolean) => {
     setHidden((current) => {
-      const next = new Map(current);
-      for (const id of ids) next.delete(id);
-      return next;
+      if ("completed" in deletion) return { ...current, completed: hiding };
+      const tasks = new Map(current.tasks);
+      if (hiding) tasks.set(deletion.task.id, deletion.task);
+      else tasks.delete(deletion.task.id);
+      return { ...current, tasks };
+    });
+  }, []);
+
+  /** Tells the server. `keepalive`: the page is being left, and the request must outlive it. */
+  const send = useCallback(async (deletion: Deletion, keepalive = false) => {
+    if ("completed" in deletion) {
+      await bulk({ action: "delete", filter: { status: "completed" } }, { keepalive });
+      return;
+    }
+    await deleteTask(deletion.task.id, { keepalive }).catch((error) => {
+      // Already gone (another tab): what the user wanted.
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
     });
   }, []);
 
   const commit = useCallback(
-    async (batch: number) => {
-      const entry = pending.current.get(batch);
+    async (key: string) => {
+      const entry = pending.current.get(key);
       if (!entry) return;
-      pending.current.delete(batch);
-      const { ids } = entry;
+      pending.current.delete(key);
+      const { deletion } = entry;
       try {
-        if (ids.length === 1) {
-          await api(taskUrl(ids[0] as number), { method: "DELETE" }).catch((error) => {
-            if (!(error instanceof ApiError && error.status === 404)) throw error;
-          });
-        } else {
-          await bulk("delete", ids);
-        }
-        editCache(qc, (cache) => removeTasks(cache, ids));
+        await send(deletion);
+        if ("task" in deletion) editCache(qc, (cache) => removeTasks(cache, [deletion.task.id]));
       } catch (error) {
         toastError("Couldn't delete", error);
       } finally {
-        unhide(ids);
+        // Hidden until the list is fetched again, so a cleared task does not flash back first.
         await qc.invalidateQueries({ queryKey: taskKeys.all });
+        hide(deletion, false);
       }
     },
-    [qc, unhide],
+    [qc, hide, send],
   );
 
-  const remove = useCallback(
-    (tasks: Task[], label: string) => {
-      if (tasks.length === 0) return;
-      setHidden((current) => {
-        const next = new Map(current);
-        for (const task of tasks) next.set(task.id, task);
-        return next;
-      });
-      const ids = tasks.map((t) => t.id);
-      const batch = ids[0] as number;
-      const timer = window.setTimeout(() => commit(batch), UNDO_MS);
-      pending.current.set(batch, { ids, timer });
+  const schedule = useCallback(
+    (deletion: Deletion, key: string, label: string) => {
+      hide(deletion, true);
+      const timer = window.setTimeout(() => commit(key), UNDO_MS);
+      pending.current.set(key, { deletion, timer });
       toast(label, {
-        id: `delete-${batch}`,
+        id: `delete-${key}`,
         duration: UNDO_MS,
         action: {
           label: "Undo",
           onClick: () => {
             window.clearTimeout(timer);
-            pending.current.delete(batch);
-            unhide(ids);
+            pending.current.delete(key);
+            hide(deletion, false);
           },
         },
       });
     },
-    [commit, unhide],
+    [commit, hide],
   );
 
-  /** Clear completed: every completed task, loaded or not. */
-  const removeCompleted = useCallback(
-    async (loaded: Task[]) => {
-      const ids = await idsWithStatus("completed", timeZone).catch((error: Error) => {
-        toastError("Couldn't clear completed tasks", error);
-        return null;
-      });
-      if (!ids) return;
-      const byId = new Map(loaded.map((t) => [t.id, t]));
-      const tasks = ids.map((id) => byId.get(id) ?? ({ id, is_completed: true } as Task));
-      remove(tasks, `${ids.length} completed ${ids.length === 1 ? "task" : "tasks"} cleared`);
-    },
-    [remove, timeZone],
+  const remove = useCallback(
+    (task: Task, label: string) => schedule({ task }, String(task.id), label),
+    [schedule],
   );
+
+  /** Clear completed: every completed task, loaded or not, in one request. */
+  const removeCompleted = useCallback(() => {
+    if (pending.current.has("completed")) return;
+    const count = qc.getQueryData<TaskStats>(taskKeys.stats)?.completed ?? 0;
+    schedule(
+      { completed: true },
+      "completed",
+      `${count} completed ${count === 1 ? "task" : "tasks"} cleared`,
+    );
+  }, [qc, schedule]);
 
   // Leaving the page must not lose a delete the user meant: send what is still waiting.
   useEffect(() => {
     const flush = () => {
-      for (const [batch, { ids, timer }] of pending.current) {
+      for (const [key, { deletion, timer }] of pending.current) {
         window.clearTimeout(timer);
-        pending.current.delete(batch);
-        const request =
-          ids.length === 1
-            ? { url: taskUrl(ids[0] as number), method: "DELETE", body: undefined }
-            : {
-                url: "/api/me/tasks/bulk",
-                method: "POST",
-                body: JSON.stringify({ action: "delete", ids: ids.slice(0, BULK_MAX) }),
-              };
-        void fetch(request.url, {
-          method: request.method,
-          body: request.body,
-          headers: request.body ? { "Content-Type": "application/json" } : undefined,
-          keepalive: true,
-          credentials: "same-origin",
-        });
+        pending.current.delete(key);
+        void send(deletion, true).catch(() => {});
       }
     };
     window.addEventListener("pagehide", flush);
@@ -365,7 +365,7 @@ export function useDeleteWithUndo(timeZone: string) {
       window.removeEventListener("pagehide", flush);
       flush();
     };
-  }, []);
+  }, [send]);
 
   return { hidden, remove, removeCompleted };
 }

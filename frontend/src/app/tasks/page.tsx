@@ -5,8 +5,8 @@ import { TopBar } from "@/components/top-bar";
 import { ApiError, type TaskPage, type TaskStats } from "@/lib/api";
 import { parseListParams } from "@/lib/list-url";
 import { signInPath } from "@/lib/safe-next";
-import { serverApi, visitorFormat } from "@/lib/server-api";
-import { listPath } from "@/lib/tasks-query";
+import { serverClient, serverData, visitorFormat } from "@/lib/server-api";
+import { listQuery } from "@/lib/tasks-query";
 import { ListParamsAdapter } from "@/lib/use-list-params";
 
 export const metadata: Metadata = { title: "Tasks" };
@@ -29,9 +29,15 @@ export default async function TasksPage({
   let page: TaskPage;
   let stats: TaskStats;
   try {
+    const api = await serverClient();
+    const path = { user_id: "me" };
     [page, stats] = await Promise.all([
-      serverApi<TaskPage>(listPath(params, format.timeZone)),
-      serverApi<TaskStats>("/api/me/tasks/stats"),
+      serverData(
+        api.GET("/api/{user_id}/tasks", {
+          params: { path, query: listQuery(params, format.timeZone) },
+        }),
+      ),
+      serverData(api.GET("/api/{user_id}/tasks/stats", { params: { path } })),
     ]);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) backTo();
