@@ -13,19 +13,16 @@ import {
   requestsTo,
   responseTo,
   searchField,
+  serverTasks,
 } from "./task-list.ts";
 
+/** The list's own titles, not the copy pinned under "Just added". */
 const titles = (page: Page) => page.locator("section[aria-label=Tasks] li.task .task-title");
 const justAdded = (page: Page) => page.getByRole("region", { name: "Just added" });
 const announcer = (page: Page) => page.locator("#list-announcer");
 
-async function serverTask(page: Page, title: string) {
-  const response = await page.request.get("/api/me/tasks?limit=100");
-  const { items } = (await response.json()) as {
-    items: { title: string; due_at: string | null; description: string }[];
-  };
-  return items.find((t) => t.title === title);
-}
+const serverTask = async (page: Page, title: string) =>
+  (await serverTasks(page)).find((task) => task.title === title);
 
 /** Types a title, presses Enter and waits for the server's answer and the list's refetch. */
 async function addAndSettle(page: Page, title: string) {
