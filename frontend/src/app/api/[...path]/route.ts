@@ -4,8 +4,9 @@
 // trusted proxy reported), never one the client wrote, which the API's rate limits rely on.
 import { PROBLEM_CONTENT_TYPE, problemBody } from "@todo/contract/problem";
 import type { NextRequest } from "next/server";
+import { env } from "@/env";
 
-const backendUrl = (process.env.BACKEND_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
+const backendUrl = env.BACKEND_URL;
 
 // Hop-by-hop headers belong to one connection and must not be passed on (RFC 9110 §7.6.1).
 const HOP_BY_HOP = [
