@@ -180,31 +180,32 @@ function isTimeZone(tz: string) {
 
 const taskId = z.number().int().min(1).max(TASK_ID_MAX);
 
+const bulkAction = z.enum(BULK_ACTIONS);
+
 /**
  * One action on many tasks, all or nothing: the tasks named by `ids`, or every task the list with
  * `filter` would show (one statement, however many they are).
  */
-export const bulkRequestSchema = z
-  .strictObject({
-    action: z.enum(BULK_ACTIONS),
+export const bulkRequestSchema = z.union([
+  z.strictObject({
+    action: bulkAction,
     ids: z
       .array(taskId)
       .min(1)
       .max(BULK_MAX)
-      .optional()
       .meta({ description: "The tasks to change: all of them must be yours." }),
-    filter: taskFilterSchema.strict().optional().meta({
+  }),
+  z.strictObject({
+    action: bulkAction,
+    filter: taskFilterSchema.strict().meta({
       description:
-        'Instead of `ids`: every task a list with these parameters shows, all of its pages (`{"status": "completed"}` is every completed task).',
+        'Every task a list with these parameters shows, all of its pages (`{"status": "completed"}` is every completed task).',
     }),
-  })
-  .refine((request) => (request.ids === undefined) !== (request.filter === undefined), {
-    message: "send either ids or filter",
-    path: ["ids"],
-  });
+  }),
+]);
 export type BulkRequest = z.infer<typeof bulkRequestSchema>;
 
 export const bulkResultSchema = z.object({
-  action: z.enum(BULK_ACTIONS),
+  action: bulkAction,
   ids: z.array(z.number().int()).meta({ description: "The tasks changed, in id order." }),
 });

@@ -2,9 +2,23 @@ import type { Context } from "hono";
 import type { ZodError } from "zod";
 import { problem } from "./problem.ts";
 
-/** Zod issues as `{ path, message }` pairs; an unknown or refused key gets one pair of its own. */
-export function fieldErrors(error: ZodError): { path: string; message: string }[] {
-  return error.issues.flatMap((issue) => {
+type Issue = ZodError["issues"][number];
+
+/**
+ * Zod issues as `{ path, message }` pairs; an unknown or refused key gets one pair of its own. A
+ * value that fits none of a union's shapes is told what is wrong with the shape it came closest
+ * to (the one with the fewest issues; the first on a tie), not just "invalid input".
+ */
+export function fieldErrors(error: Pick<ZodError, "issues">): { path: string; message: string }[] {
+  return error.issues.flatMap((issue): { path: string; message: string }[] => {
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      const closest = issue.errors.reduce((best, branch) =>
+        branch.length < best.length ? branch : best,
+      );
+      const within = (inner: Issue) =>
+        ({ ...inner, path: [...issue.path, ...inner.path] }) as Issue;
+      return fieldErrors({ issues: closest.map(within) });
+    }
     const prefix = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({

@@ -144,16 +144,14 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
     })
     .openapi(routes.stats, async (c) => c.json(await service.taskStats(db, c.get("user").id), 200))
     .openapi(routes.bulk, async (c) => {
-      const { action, ids, filter } = c.req.valid("json");
+      const request = c.req.valid("json");
       const userId = c.get("user").id;
-      if (filter) {
-        return c.json(
-          { action, ids: await service.bulkTasksMatching(db, userId, action, filter) },
-          200,
-        );
+      const { action } = request;
+      if ("filter" in request) {
+        const ids = await service.bulkTasksMatching(db, userId, action, request.filter);
+        return c.json({ action, ids }, 200);
       }
-      // The schema lets exactly one of `ids` and `filter` through.
-      const result = await service.bulkTasks(db, userId, action, ids ?? []);
+      const result = await service.bulkTasks(db, userId, action, request.ids);
       if (result.outcome === "not_found") {
         return problem(c, 404, {
           detail: `No such tasks: ${result.missing.join(", ")}. Nothing was changed.`,

@@ -158,7 +158,7 @@ describe(`validation (${databaseKind})`, () => {
     ["a string id", { action: "delete", ids: ["1"] }, "ids.0"],
     ["an unknown field", { action: "delete", ids: [1], force: true }, "force"],
     ["neither ids nor filter", { action: "delete" }, "ids"],
-    ["both ids and filter", { action: "delete", ids: [1], filter: {} }, "ids"],
+    ["both ids and filter", { action: "delete", ids: [1], filter: {} }, "filter"],
     ["a filter's unknown field", { action: "delete", filter: { owner: "x" } }, "filter.owner"],
     ["a filter's bad status", { action: "delete", filter: { status: "done" } }, "filter.status"],
   ])("bulk refuses %s with 422", async (_, body, path) => {

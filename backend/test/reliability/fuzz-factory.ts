@@ -65,7 +65,10 @@ export class RequestFactory {
   private validBodyValue(op: Operation): fc.Arbitrary<unknown> {
     return this.cached(`body:${op.id}`, () =>
       op.body
-        ? validValue(this.doc, op.body.schema, { maxArrayLength: 25 })
+        ? validValue(this.doc, op.body.schema, {
+            maxArrayLength: 25,
+            properties: { tz: fc.constantFrom(...TIME_ZONES) },
+          })
         : fc.constant(undefined),
     );
   }

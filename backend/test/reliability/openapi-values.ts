@@ -165,6 +165,8 @@ export interface GenerateOptions {
   /** Longest string to build outside the edge cases (keeps bodies well under size limits). */
   maxStringLength?: number;
   maxArrayLength?: number;
+  /** Values for properties the document cannot constrain (an IANA time zone), by name. */
+  properties?: Record<string, fc.Arbitrary<unknown>>;
 }
 
 /** A fast-check arbitrary for values `schema` accepts. */
@@ -263,7 +265,10 @@ function validOfType(
       const properties = schema.properties ?? {};
       const record = fc.record(
         Object.fromEntries(
-          Object.entries(properties).map(([key, s]) => [key, validValue(doc, s, options)]),
+          Object.entries(properties).map(([key, s]) => [
+            key,
+            options.properties?.[key] ?? validValue(doc, s, options),
+          ]),
         ),
         { requiredKeys: schema.required ?? [] },
       );

@@ -223,9 +223,12 @@ export type components = {
             /** @enum {string} */
             action: "complete" | "uncomplete" | "delete";
             /** @description The tasks to change: all of them must be yours. */
-            ids?: number[];
-            /** @description Instead of `ids`: every task a list with these parameters shows, all of its pages (`{"status": "completed"}` is every completed task). */
-            filter?: {
+            ids: number[];
+        } | {
+            /** @enum {string} */
+            action: "complete" | "uncomplete" | "delete";
+            /** @description Every task a list with these parameters shows, all of its pages (`{"status": "completed"}` is every completed task). */
+            filter: {
                 /**
                  * @default all
                  * @enum {string}
