@@ -5,10 +5,11 @@ import type { AppEnv } from "./hono-env.ts";
  * CORS for the app's own origins, with credentials; never "*". Every other origin gets no
  * Access-Control-* grant, and a preflight from it gets an empty 204.
  *
- * Why not `hono/cors`: it writes its headers on `c.res` before the handler runs, so Hono copies
- * every response into a new one afterwards, and the Node adapter then has to build a full WHATWG
- * Response instead of writing the string body directly: about 120 µs of CPU on every API request
- * (bench/results/). This sets the same headers after the handler, on the response it returned.
+ * Why not `hono/cors`: it writes its headers on `c.res` before the handler runs (and appends Vary
+ * with `c.header()` after it), so Hono copies every response into a new one, and the Node adapter
+ * then has to build a full WHATWG Response instead of writing the string body directly: ~60 µs of
+ * CPU more on every API request (decisions 010 and 018). This sets the same headers after the
+ * handler, on the response it returned. The policy (methods, headers, max age) is the API's own.
  */
 export function corsForOrigins(origins: string[]) {
   const trusted = new Set(origins);
