@@ -1,6 +1,6 @@
 // The one error shape of every answer the browser gets from /api, the web app's proxy included:
 // an RFC 9457 problem (application/problem+json).
-import { z } from "zod";
+import { z } from "./zod.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 

@@ -1,5 +1,5 @@
 // The accounts part of the API's contract: what a user may set about themselves, and its limits.
-import { z } from "zod";
+import { z } from "./zod.ts";
 import { CONTROL_CHARS, codePoints } from "./text.ts";
 
 export const EMAIL_MAX = 254;
