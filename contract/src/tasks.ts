@@ -3,9 +3,10 @@
 // and its routes from these; the web app validates its forms and reads its URL with them.
 // Plain Zod (no Drizzle, no Hono): it is bundled into the browser. Descriptions go in `.meta()`,
 // which the OpenAPI document reads.
-import { z } from "./zod.ts";
+
 import { INSTANT_RANGE, instantToUtc } from "./instants.ts";
 import { CONTROL_CHARS, CONTROL_CHARS_EXCEPT_LINE_BREAKS, hasNoNul } from "./text.ts";
+import { z } from "./zod.ts";
 
 // ---- Enumerations ----
 

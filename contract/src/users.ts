@@ -1,6 +1,7 @@
 // The accounts part of the API's contract: what a user may set about themselves, and its limits.
-import { z } from "./zod.ts";
+
 import { CONTROL_CHARS, codePoints } from "./text.ts";
+import { z } from "./zod.ts";
 
 export const EMAIL_MAX = 254;
 export const NAME_MAX = 100;
