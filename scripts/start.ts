@@ -48,6 +48,8 @@ function buildIfStale() {
   const buildId = join(FRONTEND, web.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
   const sources = ["src", "next.config.ts", "package.json", "tsconfig.json"]
     .map((entry) => join(FRONTEND, entry))
+    // The API's contract is compiled into the web app too.
+    .concat(join(ROOT, "contract", "src"))
     .filter(existsSync);
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   if (built > Math.max(...sources.map(newestChange))) return;

@@ -26,6 +26,7 @@ const INPUTS = [
   "package.json",
   "tsconfig.json",
   "scripts/build.ts",
+  "../contract/src", // the API's contract is bundled in
   "../package-lock.json",
   "../node_modules/.package-lock.json", // rewritten by every npm install
 ];

@@ -4,6 +4,6 @@
 // that probe as a violation. Parsing is the same, a little slower; the server keeps the JIT.
 import { z } from "zod";
 
-if (typeof window !== "undefined") z.config({ jitless: true });
+if ("window" in globalThis) z.config({ jitless: true });
 
 export { z };
