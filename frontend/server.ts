@@ -12,13 +12,14 @@ import { createServer, type IncomingMessage } from "node:http";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { DEFAULT_WEB_PORT } from "@todo/contract/settings";
 import next from "next";
 import proxyaddr from "proxy-addr";
 
 const { values: args } = parseArgs({
   options: {
     dev: { type: "boolean", default: false },
-    port: { type: "string", default: "3000" },
+    port: { type: "string", default: String(DEFAULT_WEB_PORT) },
     hostname: { type: "string", default: "127.0.0.1" },
   },
 });

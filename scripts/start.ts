@@ -7,13 +7,9 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_API_PORT, DEFAULT_WEB_PORT } from "@todo/contract/settings";
 import { BUNDLE, buildBundle, isBundleFresh } from "../backend/scripts/build.ts";
-import {
-  DEFAULT_API_PORT,
-  DEFAULT_WEB_PORT,
-  localWebOrigins,
-  readSettings,
-} from "../backend/src/env.ts";
+import { localWebOrigins, readSettings } from "../backend/src/env.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BACKEND = join(ROOT, "backend");

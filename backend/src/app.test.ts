@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Browser } from "../test/browser.ts";
 import { expectMatchesContract } from "../test/contract.ts";
 import {
@@ -6,43 +6,30 @@ import {
   databaseKind,
   openTestDatabase,
   startTestServer,
-  type TestServer,
   testConfig,
   uniqueEmail,
+  useTestServer,
 } from "../test/helpers.ts";
-import type { Database } from "./db/client.ts";
 
 describe(`health endpoints over HTTP (${databaseKind})`, () => {
-  let database: Database;
-  let server: TestServer;
-  let url: string;
-
-  beforeAll(async () => {
-    database = await openTestDatabase();
-    server = await startTestServer(database);
-    url = server.url;
-  });
-  afterAll(async () => {
-    await server.close();
-    await database.close();
-  });
+  const app = useTestServer();
 
   it("GET /healthz says the process is up", async () => {
-    const response = await fetch(`${url}/healthz`);
+    const response = await fetch(`${app.server.url}/healthz`);
     expect(response.status).toBe(200);
-    await expectMatchesContract("GET", `${url}/healthz`, response);
+    await expectMatchesContract("GET", `${app.server.url}/healthz`, response);
     expect(await response.json()).toEqual({ status: "ok" });
   });
 
   it("GET /readyz runs a query and names the driver", async () => {
-    const response = await fetch(`${url}/readyz`);
+    const response = await fetch(`${app.server.url}/readyz`);
     expect(response.status).toBe(200);
-    await expectMatchesContract("GET", `${url}/readyz`, response);
-    expect(await response.json()).toEqual({ status: "ok", database: database.driver });
+    await expectMatchesContract("GET", `${app.server.url}/readyz`, response);
+    expect(await response.json()).toEqual({ status: "ok", database: app.database.driver });
   });
 
   it("answers an unknown route with a problem+json 404 carrying the request id", async () => {
-    const response = await fetch(`${url}/no/such/route`);
+    const response = await fetch(`${app.server.url}/no/such/route`);
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     const body = await response.json();

@@ -1,16 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_API_PORT } from "@todo/contract/settings";
 import { parse } from "dotenv";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  BACKEND_DIR,
-  ConfigError,
-  DEFAULT_API_PORT,
-  ENV_VARIABLES,
-  parseEnv,
-  readSettings,
-} from "./env.ts";
+import { BACKEND_DIR, ConfigError, ENV_VARIABLES, parseEnv, readSettings } from "./env.ts";
 
 function errorOf(source: Record<string, string>): string {
   try {

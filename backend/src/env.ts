@@ -3,8 +3,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  commaList,
+  DEFAULT_API_PORT,
+  DEFAULT_WEB_PORT,
+  trustedProxyList,
+} from "@todo/contract/settings";
 import { parse as parseDotenv } from "dotenv";
-import proxyaddr from "proxy-addr";
 import { z } from "zod";
 
 /** The backend package directory: relative paths in the configuration are resolved from here. */
@@ -35,12 +40,6 @@ export const databaseUrl = z.string().refine(
   DATABASE_URL_FORMAT,
 );
 
-/** The API's port when PORT is unset (here and in scripts/start.ts). */
-export const DEFAULT_API_PORT = 8000;
-
-/** The web app's port when WEB_PORT is unset (scripts/start.ts and the defaults here). */
-export const DEFAULT_WEB_PORT = 3000;
-
 /**
  * Every origin under which a browser on this machine reaches a web app listening on `host` and
  * `port`: localhost, 127.0.0.1 and [::1], and, when it listens on every interface, each of this
@@ -61,13 +60,6 @@ export function localWebOrigins(port: number, host = "127.0.0.1"): string[] {
   return [...hosts].map((name) => `http://${name}:${port}`);
 }
 
-const commaList = z.string().transform((s) =>
-  s
-    .split(",")
-    .map((item) => item.trim())
-    .filter(Boolean),
-);
-
 /** A web origin (scheme, host, optional port), as browsers send in the Origin header. */
 const origin = z
   .string()
@@ -81,16 +73,6 @@ const origin = z
 const seconds = (fallback: number) => z.coerce.number().int().min(1).max(86_400).default(fallback);
 const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
-/** Proxies whose X-Forwarded-For is believed, in proxy-addr's syntax (Express's trust proxy). */
-const trustedProxy = commaList.refine((list) => {
-  try {
-    proxyaddr.compile(list);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be a comma-separated list of IP addresses, CIDR ranges, or "loopback", "linklocal", "uniquelocal"');
-
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -103,7 +85,7 @@ const envSchema = z.object({
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   BETTER_AUTH_URL: z.url().optional(),
   TRUSTED_ORIGINS: commaList.pipe(z.array(origin)).default(localWebOrigins(DEFAULT_WEB_PORT)),
-  TRUSTED_PROXY: trustedProxy.default([]),
+  TRUSTED_PROXY: trustedProxyList.default([]),
   RATE_LIMIT_ENABLED: z
     .enum(["true", "false"], 'must be "true" or "false"')
     .transform((v) => v === "true")

@@ -5,10 +5,17 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_API_PORT, DEFAULT_WEB_PORT } from "../src/settings.ts";
 import { BULK_ACTIONS, DUE_FILTERS, PRIORITIES, SORTS, STATUSES } from "../src/tasks.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const SOURCES = ["backend/src", "backend/scripts", "frontend/src", "frontend/server.ts"];
+const SOURCES = [
+  "backend/src",
+  "backend/scripts",
+  "frontend/src",
+  "frontend/server.ts",
+  "scripts/start.ts",
+];
 // The environment's own bounds (ports, pool sizes) are settings, not the API's contract.
 const NOT_CONTRACT = new Set(["backend/src/env.ts", "frontend/src/env.ts"]);
 
@@ -24,13 +31,14 @@ function sourceFiles(path: string): string[] {
   );
 }
 
-const files = SOURCES.flatMap(sourceFiles)
-  .filter((file) => !NOT_CONTRACT.has(file) && !file.endsWith("api-schema.ts"))
+const allFiles = SOURCES.flatMap(sourceFiles)
+  .filter((file) => !file.endsWith("api-schema.ts"))
   .map((file) => ({ file, text: readFileSync(join(ROOT, file), "utf8") }));
+const files = allFiles.filter(({ file }) => !NOT_CONTRACT.has(file));
 
 /** `file:line` of every match of `pattern` outside the contract. */
-function restated(pattern: RegExp): string[] {
-  return files.flatMap(({ file, text }) =>
+function restated(pattern: RegExp, among = files): string[] {
+  return among.flatMap(({ file, text }) =>
     text
       .split("\n")
       .flatMap((line, i) => (pattern.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
@@ -66,5 +74,13 @@ describe("the contract is written once", () => {
 
   it("a task's defaults are not restated", () => {
     expect(restated(/priority:\s*"none"|description:\s*""|tags:\s*\[\]/)).toEqual([]);
+  });
+
+  it("the default ports are written once, in settings.ts", () => {
+    // As code writes a port: in a URL or a string, or beside a PORT name (comments aside).
+    const port = (n: number) =>
+      new RegExp(`^(?!\\s*(\\*|//)).*([:"'\`]${n}\\b|PORT\\b.*\\b${n}\\b)`);
+    expect(restated(port(DEFAULT_API_PORT), allFiles)).toEqual([]);
+    expect(restated(port(DEFAULT_WEB_PORT), allFiles)).toEqual([]);
   });
 });

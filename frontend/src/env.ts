@@ -5,7 +5,7 @@
 //
 // No `import "server-only"`: frontend/server.ts and next.config.ts import this too, outside the
 // bundler that honours it. The check below keeps it out of the browser instead.
-import proxyaddr from "proxy-addr";
+import { DEFAULT_API_PORT, trustedProxyList } from "@todo/contract/settings";
 import { z } from "zod";
 
 if (typeof window !== "undefined") {
@@ -17,33 +17,15 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Proxies whose X-Forwarded-For is believed, in proxy-addr's syntax (the API's TRUSTED_PROXY). */
-const trustedProxy = z
-  .string()
-  .transform((s) =>
-    s
-      .split(",")
-      .map((item) => item.trim())
-      .filter(Boolean),
-  )
-  .refine((list) => {
-    try {
-      proxyaddr.compile(list);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be a comma-separated list of IP addresses, CIDR ranges, or "loopback", "linklocal", "uniquelocal"');
-
 const envSchema = z.object({
   // Set by Next.js (and by `npm start`): "development" under `npm run dev`.
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   /** Where /api/* goes: read when the server starts, not baked in at build time. */
   BACKEND_URL: z
     .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
-    .default("http://127.0.0.1:8000")
+    .default(`http://127.0.0.1:${DEFAULT_API_PORT}`)
     .transform((url) => url.replace(/\/$/, "")),
-  WEB_TRUSTED_PROXY: trustedProxy.default([]),
+  WEB_TRUSTED_PROXY: trustedProxyList.default([]),
   NEXT_DIST_DIR: z.string().default(".next"),
 });
 

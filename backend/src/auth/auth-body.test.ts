@@ -3,36 +3,23 @@
 // and any name; the API's own checks (the sign-in lock above all) must see what Better Auth sees.
 import { request as httpRequest } from "node:http";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Browser } from "../../test/browser.ts";
 import {
   APP_ORIGIN,
   databaseKind,
-  openTestDatabase,
-  startTestServer,
-  type TestServer,
   testConfig,
   uniqueEmail,
+  useTestServer,
 } from "../../test/helpers.ts";
-import type { Database } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 
 const PASSWORD = "a long unusual passphrase 42";
 
-let database: Database;
-let server: TestServer;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  server = await startTestServer(database, testConfig({ SIGN_IN_FAILURES_MAX: 5 }));
-});
-afterAll(async () => {
-  await server?.close();
-  await database?.close();
-});
+const app = useTestServer(testConfig({ SIGN_IN_FAILURES_MAX: 5 }));
 
 async function signedUp(email = uniqueEmail()) {
-  const browser = new Browser(server.url);
+  const browser = new Browser(app.server.url);
   const response = await browser.signUp(email, PASSWORD);
   expect(response.status).toBe(200);
   return { browser, email };
@@ -40,7 +27,7 @@ async function signedUp(email = uniqueEmail()) {
 
 /** A POST with a raw body and Content-Type, as a browser form or a script would send it. */
 function postRaw(path: string, body: RequestInit["body"], contentType?: string, cookie?: string) {
-  return fetch(`${server.url}${path}`, {
+  return fetch(`${app.server.url}${path}`, {
     method: "POST",
     headers: {
       Origin: APP_ORIGIN,
@@ -77,9 +64,11 @@ describe(`/api/auth/* takes JSON bodies only (${databaseKind})`, () => {
   it("refuses a form-encoded, multipart or text sign-in with 415, even with the right password on a locked account", async () => {
     const { email } = await signedUp();
     for (let i = 0; i < 5; i++) {
-      expect((await new Browser(server.url).signIn(email, `wrong guess ${i}`)).status).toBe(401);
+      expect((await new Browser(app.server.url).signIn(email, `wrong guess ${i}`)).status).toBe(
+        401,
+      );
     }
-    expect((await new Browser(server.url).signIn(email, PASSWORD)).status).toBe(429);
+    expect((await new Browser(app.server.url).signIn(email, PASSWORD)).status).toBe(429);
     for (const [label, body, type] of encodings(email, PASSWORD)) {
       const response = await postRaw("/api/auth/sign-in/email", body, type);
       expect(response.headers.getSetCookie(), label).toEqual([]);
@@ -95,7 +84,7 @@ describe(`/api/auth/* takes JSON bodies only (${databaseKind})`, () => {
         expect(response.status, label).toBe(415);
       }
     }
-    expect((await new Browser(server.url).signIn(email, PASSWORD)).status).toBe(200);
+    expect((await new Browser(app.server.url).signIn(email, PASSWORD)).status).toBe(200);
   });
 
   it("creates no account from a form-encoded sign-up", async () => {
@@ -105,7 +94,7 @@ describe(`/api/auth/* takes JSON bodies only (${databaseKind})`, () => {
       await postRaw("/api/auth/sign-up/email", body, "application/x-www-form-urlencoded"),
       415,
     );
-    expect(await database.db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    expect(await app.database.db.select().from(users).where(eq(users.email, email))).toEqual([]);
   });
 
   it("takes application/json with parameters, and a POST with no body at all", async () => {
@@ -116,7 +105,7 @@ describe(`/api/auth/* takes JSON bodies only (${databaseKind})`, () => {
       "application/json; charset=utf-8",
     );
     expect(response.status).toBe(200);
-    const signOut = await fetch(`${server.url}/api/auth/sign-out`, {
+    const signOut = await fetch(`${app.server.url}/api/auth/sign-out`, {
       method: "POST",
       headers: { Origin: APP_ORIGIN, Cookie: browser.cookieHeader },
     });
@@ -126,7 +115,7 @@ describe(`/api/auth/* takes JSON bodies only (${databaseKind})`, () => {
 
 /** Sends headers announcing `declared` bytes and only a few: the answer must not wait for the rest. */
 function announceLargeBody(path: string, declared: number) {
-  const url = new URL(`${server.url}${path}`);
+  const url = new URL(`${app.server.url}${path}`);
   return new Promise<{ status: number; type: string | undefined }>((resolve, reject) => {
     const req = httpRequest(
       {
@@ -173,7 +162,7 @@ describe(`bodies over 64 KB (${databaseKind})`, () => {
         controller.close();
       },
     });
-    const chunked = await fetch(`${server.url}/api/auth/sign-up/email`, {
+    const chunked = await fetch(`${app.server.url}/api/auth/sign-up/email`, {
       method: "POST",
       headers: { Origin: APP_ORIGIN, "Content-Type": "application/json" },
       body: chunks,
@@ -211,7 +200,7 @@ describe(`names and images (${databaseKind})`, () => {
       ...badImages.map((v) => ["image", v] as const),
     ]) {
       const email = uniqueEmail("profile");
-      const response = await new Browser(server.url).post("/api/auth/sign-up/email", {
+      const response = await new Browser(app.server.url).post("/api/auth/sign-up/email", {
         email,
         password: PASSWORD,
         name: "Ada",
@@ -223,9 +212,10 @@ describe(`names and images (${databaseKind})`, () => {
         problem.errors?.map((e) => e.path),
         label,
       ).toEqual([field]);
-      expect(await database.db.select().from(users).where(eq(users.email, email)), label).toEqual(
-        [],
-      );
+      expect(
+        await app.database.db.select().from(users).where(eq(users.email, email)),
+        label,
+      ).toEqual([]);
     }
   });
 
@@ -241,14 +231,14 @@ describe(`names and images (${databaseKind})`, () => {
       const response = await browser.post("/api/auth/update-user", { [field]: value });
       await expectProblem(response, 422);
     }
-    const [row] = await database.db.select().from(users).where(eq(users.email, email));
+    const [row] = await app.database.db.select().from(users).where(eq(users.email, email));
     expect(row?.name).toBe(email.split("@")[0]);
     expect(row?.image).toBeNull();
   });
 
   it("keeps names of up to 100 characters (trimmed) and https/http image URLs; null removes the image", async () => {
     const email = uniqueEmail("ok");
-    const browser = new Browser(server.url);
+    const browser = new Browser(app.server.url);
     const name = "😀".repeat(100);
     const image = `https://example.com/${"a".repeat(2028)}`; // 2048 characters
     expect(image).toHaveLength(2048);
@@ -259,7 +249,7 @@ describe(`names and images (${databaseKind})`, () => {
       image,
     });
     expect(signUp.status).toBe(200);
-    let [row] = await database.db.select().from(users).where(eq(users.email, email));
+    let [row] = await app.database.db.select().from(users).where(eq(users.email, email));
     expect([row?.name, row?.image]).toEqual([name, image]);
 
     const changed = await browser.post("/api/auth/update-user", {
@@ -267,7 +257,7 @@ describe(`names and images (${databaseKind})`, () => {
       image: "http://example.com/ada.png",
     });
     expect(changed.status).toBe(200);
-    [row] = await database.db.select().from(users).where(eq(users.email, email));
+    [row] = await app.database.db.select().from(users).where(eq(users.email, email));
     expect([row?.name, row?.image]).toEqual(["Ada Lovelace", "http://example.com/ada.png"]);
 
     expect((await browser.post("/api/auth/update-user", { image: null })).status).toBe(200);
@@ -320,7 +310,7 @@ describe(`deeply nested JSON (${databaseKind})`, () => {
       ["PUT", "/api/me/tasks/1", `{"title":"x","due_at":${deep}}`],
       ["PATCH", "/api/me/tasks/1/complete", `{"is_completed":${deep}}`],
     ] as const) {
-      const response = await fetch(`${server.url}${path}`, {
+      const response = await fetch(`${app.server.url}${path}`, {
         method,
         headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
         body,

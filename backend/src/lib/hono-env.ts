@@ -1,4 +1,5 @@
 import type { HttpBindings } from "@hono/node-server";
+import type { RateLimitInfo } from "hono-rate-limiter";
 
 /** The signed-in user, as `requireUser` puts it on the context (from a session or a JWT). */
 export interface AuthUser {
@@ -9,5 +10,9 @@ export interface AuthUser {
 /** The Hono environment of this app: Node's request objects, and what middleware sets. */
 export interface AppEnv {
   Bindings: HttpBindings;
-  Variables: { user: AuthUser };
+  Variables: {
+    user: AuthUser;
+    /** Set by the per-user rate limit (hono-rate-limiter) on every signed-in request. */
+    rateLimit: RateLimitInfo;
+  };
 }

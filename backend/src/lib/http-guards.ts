@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import { rateLimiter } from "hono-rate-limiter";
 import type { AppEnv } from "./hono-env.ts";
 import type { Logger } from "./logger.ts";
 import { problem } from "./problem.ts";
@@ -107,31 +108,23 @@ export const requestLog = (logger: Logger) =>
 /**
  * A per-user request budget (fixed window), kept in this process: it protects the database from
  * one runaway client without a database write per request. With several instances, each allows
- * the budget, so the effective limit is per instance.
+ * the budget, so the effective limit is per instance. No `RateLimit-*` headers; the 429 carries
+ * `Retry-After`.
  */
 export function perUserRateLimit({ max, windowSeconds }: { max: number; windowSeconds: number }) {
-  const windows = new Map<string, { started: number; count: number }>();
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const now = Date.now();
-    const userId = c.get("user").id;
-    let window = windows.get(userId);
-    if (!window || now - window.started >= windowSeconds * 1000) {
-      if (windows.size > 100_000) windows.clear(); // bounded memory; at worst a fresh window
-      window = { started: now, count: 0 };
-      windows.set(userId, window);
-    }
-    window.count++;
-    if (window.count > max) {
+  return rateLimiter<AppEnv>({
+    windowMs: windowSeconds * 1000,
+    limit: max,
+    keyGenerator: (c) => c.get("user").id,
+    standardHeaders: false,
+    handler: (c) => {
       const response = problem(c, 429, {
         detail: `At most ${max} requests per ${windowSeconds} s. Slow down.`,
       });
-      response.headers.set(
-        "Retry-After",
-        String(Math.ceil((window.started + windowSeconds * 1000 - now) / 1000)),
-      );
+      const reset = c.get("rateLimit").resetTime?.getTime() ?? Date.now();
+      response.headers.set("Retry-After", String(Math.ceil((reset - Date.now()) / 1000)));
       return response;
-    }
-    await next();
+    },
   });
 }
 

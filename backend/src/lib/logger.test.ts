@@ -9,17 +9,13 @@ import { Browser } from "../../test/browser.ts";
 import {
   captureLogger,
   databaseKind,
-  openTestDatabase,
-  startTestServer,
-  type TestServer,
   testConfig,
   uniqueEmail,
+  useTestServer,
 } from "../../test/helpers.ts";
-import type { Database } from "../db/client.ts";
 
-let database: Database;
-let server: TestServer;
 const log = captureLogger();
+const app = useTestServer(testConfig(), log.logger);
 /** In every value these tests send: it must never reach the log. */
 const marker = `secret${randomBytes(6).toString("hex")}`;
 const constraints = {
@@ -28,15 +24,13 @@ const constraints = {
 };
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  server = await startTestServer(database, testConfig(), log.logger);
   // NOT VALID: existing rows are not scanned; every new or changed row is checked.
-  await database.db.execute(
+  await app.database.db.execute(
     sql.raw(
       `alter table tasks add constraint ${constraints.tasks} check (title <> '${marker}') not valid`,
     ),
   );
-  await database.db.execute(
+  await app.database.db.execute(
     sql.raw(
       `alter table users add constraint ${constraints.users} check (name <> '${marker}') not valid`,
     ),
@@ -44,14 +38,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const [table, name] of Object.entries(constraints)) {
-    await database?.db.execute(sql.raw(`alter table ${table} drop constraint if exists ${name}`));
+    await app.database.db.execute(
+      sql.raw(`alter table ${table} drop constraint if exists ${name}`),
+    );
   }
-  await server?.close();
-  await database?.close();
 });
 
 async function signedUp() {
-  const browser = new Browser(server.url);
+  const browser = new Browser(app.server.url);
   expect((await browser.signUp(uniqueEmail("log"))).status).toBe(200);
   return browser;
 }
@@ -64,7 +58,7 @@ describe(`errors in the log (${databaseKind})`, () => {
     const browser = await signedUp();
     const { token } = (await (await browser.get("/api/auth/token")).json()) as { token: string };
     const from = log.lines.length;
-    const response = await fetch(`${server.url}/api/me/tasks`, {
+    const response = await fetch(`${app.server.url}/api/me/tasks`, {
       method: "POST",
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
       body: JSON.stringify({ title: marker, description: `${marker} description` }),
@@ -106,7 +100,7 @@ describe(`errors in the log (${databaseKind})`, () => {
   it("Better Auth's own error lines lose the values too (a failed sign-up)", async () => {
     const from = log.lines.length;
     const email = uniqueEmail("log");
-    const response = await new Browser(server.url).signUp(email, undefined, marker);
+    const response = await new Browser(app.server.url).signUp(email, undefined, marker);
     expect(response.status).toBe(422); // Better Auth: FAILED_TO_CREATE_USER
     const [line] = errorsSince(from);
     expect(line?.msg).toBe("better-auth: Failed to create user");
@@ -115,7 +109,7 @@ describe(`errors in the log (${databaseKind})`, () => {
   });
 
   it("drops the value a driver message quotes, keeping the message", async () => {
-    const failure = await database.db.execute(sql`select ${marker}::int`).then(
+    const failure = await app.database.db.execute(sql`select ${marker}::int`).then(
       () => undefined,
       (error: unknown) => error,
     );
