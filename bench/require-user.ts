@@ -10,7 +10,7 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { pino } from "pino";
-import { createApp, JWT_LIFETIME_SECONDS, startTokenRevocations } from "../backend/src/app.ts";
+import { createApp, startAppServices } from "../backend/src/app.ts";
 import { type Database, openDatabase } from "../backend/src/db/client.ts";
 import { migrate } from "../backend/src/db/migrate.ts";
 import { parseEnv } from "../backend/src/env.ts";
@@ -29,11 +29,9 @@ async function measure(label: string, database: Database) {
     secret: randomBytes(32).toString("hex"),
   };
   const logger = pino({ level: "silent" });
-  const revocations = startTokenRevocations(database.db, {
-    tokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
-    logger,
-  });
-  const app = createApp({ database, logger, config, revocations });
+  const services = startAppServices(database, { logger, retentionDays: 30 });
+  const { revocations } = services;
+  const app = createApp({ database, logger, config, ...services });
 
   const signUp = await app.request("/api/auth/sign-up/email", {
     method: "POST",
@@ -71,7 +69,7 @@ async function measure(label: string, database: Database) {
     select gen_random_uuid(), gen_random_uuid() from generate_series(1, ${REVOKED})`);
   await revocations.poll();
   const withJwtAndRevoked = await perRequest("/api/me", { Authorization: `Bearer ${token}` });
-  await revocations.stop();
+  await services.stop();
   await database.close();
   const row = (name: string, us: number) =>
     `| ${label} | ${name} | ${Math.round(us)} µs | ${Math.round(us - baseline)} µs |`;

@@ -1,7 +1,7 @@
 // The OpenAPI document the app serves at /openapi.json, built without a server: for the linter
 // (lint-openapi.ts) and the web app's generated types (api-types.ts).
 import { pino } from "pino";
-import { createApp, JWT_LIFETIME_SECONDS, startTokenRevocations } from "../src/app.ts";
+import { createApp, startAppServices } from "../src/app.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { parseEnv } from "../src/env.ts";
@@ -12,21 +12,18 @@ export async function servedDocument(): Promise<{ status: number; text: string }
   try {
     await migrate(database.db);
     const logger = pino({ level: "silent" });
-    const revocations = startTokenRevocations(database.db, {
-      tokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
-      logger,
-    });
+    const services = startAppServices(database, { logger, retentionDays: 30 });
     try {
       const app = createApp({
         database,
         logger,
         config: { ...parseEnv({}), secret: "x".repeat(40) },
-        revocations,
+        ...services,
       });
       const response = await app.request("/openapi.json");
       return { status: response.status, text: await response.text() };
     } finally {
-      await revocations.stop();
+      await services.stop();
     }
   } finally {
     await database.close();

@@ -10,7 +10,10 @@ import { type AuthConfig, createAuth, JWT_LIFETIME_SECONDS } from "./auth/auth.t
 import { createJwtVerifier } from "./auth/jwt.ts";
 import { requireUser } from "./auth/require-user.ts";
 import { createSignInFailures } from "./auth/sign-in-failures.ts";
-import type { Revocations } from "./auth/token-revocations.ts";
+import { type Revocations, startTokenRevocations } from "./auth/token-revocations.ts";
+import { type ChangeFeed, startChangeFeed } from "./changes/change-feed.ts";
+import { announceChanges, changesRouter } from "./changes/changes.index.ts";
+import { startCompaction } from "./changes/compaction.ts";
 import type { Database } from "./db/client.ts";
 import { docsRouter } from "./docs/docs.index.ts";
 import { serveOpenApiDocument } from "./docs/openapi.ts";
@@ -52,6 +55,8 @@ export interface AppDeps {
    * (startTokenRevocations), who stops it before closing the database.
    */
   revocations: Revocations;
+  /** Wakes the event streams when a user's log grows (startChangeFeed), stopped by its owner too. */
+  feed: ChangeFeed;
 }
 
 /**
@@ -61,7 +66,7 @@ export interface AppDeps {
 const REQUEST_DEADLINE_MS = 8_000;
 
 /** Builds the HTTP app. The server and the tests both call it, with their own database. */
-export function createApp({ database, logger, config, revocations }: AppDeps) {
+export function createApp({ database, logger, config, revocations, feed }: AppDeps) {
   const auth = createAuth({ db: database.db, config, logger });
   const verifyToken = createJwtVerifier({
     loadKeys: () => auth.api.getJwks() as Promise<JSONWebKeySet>,
@@ -87,9 +92,11 @@ export function createApp({ database, logger, config, revocations }: AppDeps) {
     }),
   );
   api.use(requireJsonBody);
+  api.use(announceChanges(feed));
   api
     .route("/", meRouter())
-    .route("/", tasksRouter({ db: database.db, cursors: createCursorCodec(config.secret) }));
+    .route("/", tasksRouter({ db: database.db, cursors: createCursorCodec(config.secret) }))
+    .route("/", changesRouter({ db: database.db, feed, revocations, logger }));
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestId());
@@ -130,6 +137,28 @@ export function createApp({ database, logger, config, revocations }: AppDeps) {
   return app;
 }
 
-// For server.ts, which loads this module late (start-up time) and must start the poll it needs.
-export { JWT_LIFETIME_SECONDS } from "./auth/auth.ts";
-export { startTokenRevocations } from "./auth/token-revocations.ts";
+/**
+ * What runs beside the requests of one API instance, for `createApp`: the revocation poll, the
+ * change feed and the change log's clean-up. `stop()` ends them (and every event stream) before
+ * the database closes.
+ */
+export function startAppServices(
+  database: Database,
+  options: { logger: Logger; retentionDays: number },
+) {
+  const { logger } = options;
+  const revocations = startTokenRevocations(database.db, {
+    tokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
+    logger,
+  });
+  const feed = startChangeFeed(database, { logger });
+  const compaction = startCompaction(database.db, { days: options.retentionDays, logger });
+  return {
+    revocations,
+    feed,
+    async stop() {
+      await feed.stop();
+      await Promise.all([compaction.stop(), revocations.stop()]);
+    },
+  };
+}

@@ -82,6 +82,8 @@ const envSchema = z.object({
   DATABASE_URL: databaseUrl.optional(),
   DATABASE_DRIVER: z.enum(DRIVERS).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  DATABASE_DIRECT_URL: databaseUrl.optional(),
+  CHANGES_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   BETTER_AUTH_URL: z.url().optional(),
   TRUSTED_ORIGINS: commaList.pipe(z.array(origin)).default(localWebOrigins(DEFAULT_WEB_PORT)),

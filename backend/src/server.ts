@@ -24,6 +24,7 @@ try {
     driver: env.DATABASE_DRIVER,
     dataDir: env.DATA_DIR,
     poolMax: env.DATABASE_POOL_MAX,
+    listenUrl: env.DATABASE_DIRECT_URL,
     // Only the message and SQLSTATE: node-postgres hangs the whole client (and its prepared SQL)
     // on the error, which would otherwise be serialised into the log line.
     onPoolError: (error: Error & { code?: string }) =>
@@ -50,16 +51,16 @@ try {
     throw new ConfigError(`Cannot open the database (${target}): ${(error as Error).message}`);
   }
   const config = { ...env, secret: resolveAuthSecret(env, logger) };
-  const { createApp, startTokenRevocations, JWT_LIFETIME_SECONDS } = await appModule;
+  const { createApp, startAppServices } = await appModule;
   const openDb = database;
-  const revocations = startTokenRevocations(openDb.db, {
-    tokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
+  const services = startAppServices(openDb, {
     logger,
+    retentionDays: env.CHANGES_RETENTION_DAYS,
   });
-  const app = createApp({ database, logger, config, revocations });
-  // The revocation poll stops (its last read done) before the database closes under it.
+  const app = createApp({ database, logger, config, ...services });
+  // The background work stops (its last reads done) before the database closes under it.
   const closeDatabase = async () => {
-    await revocations.stop();
+    await services.stop();
     await openDb.close();
   };
 
@@ -89,6 +90,9 @@ try {
       logger.warn("requests still running after the grace period; exiting anyway");
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
+    // Event streams never end by themselves: end them, so close() can finish. Their clients
+    // reconnect to another instance, from where they were.
+    void services.feed.stop();
     server.close(async () => {
       await closeDatabase();
       logger.info("stopped");

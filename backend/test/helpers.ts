@@ -5,9 +5,7 @@ import { serve } from "@hono/node-server";
 import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, inject } from "vitest";
-import { type AppConfig, createApp } from "../src/app.ts";
-import { JWT_LIFETIME_SECONDS } from "../src/auth/auth.ts";
-import { startTokenRevocations } from "../src/auth/token-revocations.ts";
+import { type AppConfig, createApp, startAppServices } from "../src/app.ts";
 import { type Database, type Db, openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { type NewUser, type User, users } from "../src/db/schema.ts";
@@ -115,11 +113,8 @@ export async function startTestServer(
   config = testConfig(),
   logger: Logger = pino({ level: "silent" }),
 ): Promise<TestServer> {
-  const revocations = startTokenRevocations(database.db, {
-    tokenLifetimeSeconds: JWT_LIFETIME_SECONDS,
-    logger,
-  });
-  const app = createApp({ database, logger, config, revocations });
+  const services = startAppServices(database, { logger, retentionDays: 30 });
+  const app = createApp({ database, logger, config, ...services });
   return new Promise((resolve) => {
     const server = serve(
       { fetch: app.fetch, hostname: "127.0.0.1", port: 0 },
@@ -127,8 +122,9 @@ export async function startTestServer(
         resolve({
           url: `http://127.0.0.1:${info.port}`,
           close: async () => {
+            await services.feed.stop(); // ends the event streams, which hold the server open
             await new Promise<void>((done) => server.close(() => done()));
-            await revocations.stop();
+            await services.stop();
           },
         }),
     );

@@ -497,7 +497,7 @@ async function authenticate(header: string | undefined): Promise<string | Reply>
   const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header)?.[1];
   if (!token) return denied("the Authorization header must be: Bearer <token>");
   try {
-    return (await verifyToken(token)).id;
+    return (await verifyToken(token)).user.id;
   } catch (error) {
     if (error instanceof InvalidTokenError) return denied(error.message);
     throw error;

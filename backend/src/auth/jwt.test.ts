@@ -31,7 +31,10 @@ describe("verifying a token", () => {
   });
 
   it("accepts a valid token and answers its user's id and email", async () => {
-    expect(await verifier.verifyToken(await sign(key))).toEqual({ id: USER_ID, email: EMAIL });
+    expect((await verifier.verifyToken(await sign(key))).user).toEqual({
+      id: USER_ID,
+      email: EMAIL,
+    });
   });
 
   it("loads the keys once and keeps them for later tokens", async () => {

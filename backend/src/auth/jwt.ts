@@ -18,7 +18,7 @@ export class InvalidTokenError extends Error {
 }
 
 /** What a verified token says, as remembered until it expires. */
-interface VerifiedToken {
+export interface VerifiedToken {
   user: TokenUser;
   sessionId: string;
   expiresAt: number;
@@ -159,15 +159,16 @@ export function createJwtVerifier(options: {
     return result;
   }
 
-  return async function verifyToken(token: string): Promise<TokenUser> {
-    const { user, sessionId } = await signedToken(token);
+  return async function verifyToken(token: string): Promise<VerifiedToken> {
+    const verified = await signedToken(token);
+    const { user, sessionId } = verified;
     // Checked on every request, cached token or not: a revocation comes after the verification.
     const pending = options.revocations.ready();
     if (pending) await pending;
     if (options.revocations.isRevoked(sessionId, user.id)) {
       throw new InvalidTokenError("the token's session has ended");
     }
-    return user;
+    return verified;
   };
 }
 

@@ -56,7 +56,9 @@ export function requireUser(deps: {
       const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization)?.[1];
       if (!token) return deny(c, 401, "the Authorization header must be: Bearer <token>", true);
       try {
-        c.set("user", await deps.verifyToken(token));
+        const verified = await deps.verifyToken(token);
+        c.set("user", verified.user);
+        c.set("session", { id: verified.sessionId, expiresAt: verified.expiresAt });
       } catch (error) {
         if (error instanceof InvalidTokenError) return deny(c, 401, error.message, true);
         throw error;
@@ -84,6 +86,10 @@ export function requireUser(deps: {
       }
     }
     c.set("user", { id: session.user.id, email: session.user.email });
+    c.set("session", {
+      id: session.session.id,
+      expiresAt: new Date(session.session.expiresAt).getTime(),
+    });
     await next();
     // Keep the browser's cookie in step when Better Auth extended the session.
     for (const cookie of result.headers.getSetCookie()) c.res.headers.append("Set-Cookie", cookie);

@@ -5,6 +5,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Assume } from "drizzle-orm/utils";
 import { BACKEND_DIR, ConfigError, DATABASE_URL_FORMAT, type Driver, databaseUrl } from "../env.ts";
+import { type ListenHandlers, listenWithReconnect } from "./listen.ts";
 import { acquireDirectoryLock } from "./lock.ts";
 import * as schema from "./schema.ts";
 
@@ -26,6 +27,12 @@ export interface Database {
   target: string;
   /** Closes the pool or the embedded database and releases its lock. Safe to call twice. */
   close(): Promise<void>;
+  /**
+   * LISTENs on `channel` until the returned function is called (on a server, on a connection of
+   * its own, reconnecting). Undefined where no connection can listen (Neon's pooled endpoint
+   * without DATABASE_DIRECT_URL): the caller polls instead.
+   */
+  listen?: (channel: string, handlers: ListenHandlers) => () => Promise<void>;
 }
 
 export interface ConnectionOptions {
@@ -35,6 +42,8 @@ export interface ConnectionOptions {
   driver?: Driver | undefined;
   /** DATA_DIR: where the embedded database lives when `url` is unset. */
   dataDir: string;
+  /** DATABASE_DIRECT_URL: where to LISTEN when DATABASE_URL is a pooler (Neon's -pooler host). */
+  listenUrl?: string | undefined;
   /** DATABASE_POOL_MAX: connections per pool (pg and neon). */
   poolMax?: number | undefined;
   /** Called when an idle pooled connection fails (the server restarted, the network dropped). */
@@ -52,6 +61,8 @@ export type Connection =
   | { driver: "pg" | "neon"; url: string };
 
 const NEON_HOST = /\.neon\.tech$/i;
+/** Neon's pooled endpoints (PgBouncer in transaction mode), where LISTEN does not work. */
+const NEON_POOLER = /-pooler\./i;
 // A request waits at most this long for a connection: a database that is down or cut off must
 // answer 503 quickly (issue 7), not hold the request until the client gives up.
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -177,6 +188,16 @@ export async function openDatabase(options: ConnectionOptions): Promise<Database
         db,
         driver: "pglite",
         target,
+        // In-process: the one connection is everyone's, and notifications never get lost.
+        listen: (channel, handlers) => {
+          const unlisten = client
+            .listen(channel, (payload) => handlers.onMessage(payload))
+            .then((stop) => {
+              handlers.onConnected();
+              return stop;
+            });
+          return async () => (await unlisten)();
+        },
         close: once(async () => {
           try {
             await client.close();
@@ -194,13 +215,26 @@ export async function openDatabase(options: ConnectionOptions): Promise<Database
       const pool = new pg.Pool({ connectionString: connection.url, ...poolConfig });
       pool.on("error", (error) => options.onPoolError?.(error));
       const db: Db = drizzleNodePg({ client: pool, schema });
-      return { db, driver: "pg", target, close: once(() => pool.end()) };
+      const listenUrl = options.listenUrl ?? connection.url;
+      return {
+        db,
+        driver: "pg",
+        target,
+        close: once(() => pool.end()),
+        listen: (channel, handlers) =>
+          listenWithReconnect(
+            () => new pg.Client({ connectionString: listenUrl, ...poolConfig }),
+            channel,
+            handlers,
+          ),
+      };
     }
     case "neon": {
-      const [{ Pool: NeonPool, neonConfig }, { drizzle: drizzleNeon }] = await Promise.all([
-        import("@neondatabase/serverless"),
-        import("drizzle-orm/neon-serverless"),
-      ]);
+      const [{ Pool: NeonPool, Client: NeonClient, neonConfig }, { drizzle: drizzleNeon }] =
+        await Promise.all([
+          import("@neondatabase/serverless"),
+          import("drizzle-orm/neon-serverless"),
+        ]);
       // Node 20 has no global WebSocket; Node 22+ does, and the driver then uses it.
       if (typeof globalThis.WebSocket === "undefined") {
         neonConfig.webSocketConstructor = (await import("ws")).default;
@@ -208,7 +242,23 @@ export async function openDatabase(options: ConnectionOptions): Promise<Database
       const pool = new NeonPool({ connectionString: connection.url, ...poolConfig });
       pool.on("error", (error: Error) => options.onPoolError?.(error));
       const db: Db = drizzleNeon({ client: pool, schema });
-      return { db, driver: "neon", target, close: once(() => pool.end()) };
+      const listenUrl =
+        options.listenUrl ??
+        (NEON_POOLER.test(new URL(connection.url).hostname) ? undefined : connection.url);
+      return {
+        db,
+        driver: "neon",
+        target,
+        close: once(() => pool.end()),
+        ...(listenUrl && {
+          listen: (channel: string, handlers: ListenHandlers) =>
+            listenWithReconnect(
+              () => new NeonClient({ connectionString: listenUrl, ...poolConfig }),
+              channel,
+              handlers,
+            ),
+        }),
+      };
     }
   }
 }

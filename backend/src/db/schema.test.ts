@@ -30,7 +30,7 @@ const INVALID_ENUM_VALUE = "22P02";
 
 /** Creates a task as the API does: the body parsed by its schema, then the service. */
 const created = (userId: string, body: Record<string, unknown>) =>
-  createTask(db, userId, insertTaskSchema.parse(body));
+  createTask(db, { userId }, insertTaskSchema.parse(body));
 /** A user's tasks as the API lists them (the service's query), all of them, in `sort` order. */
 const listed = async (userId: string, sort: Sort = "created") =>
   (await listTasks(db, userId, { filters: { status: "all", tz: "UTC" }, sort, limit: 100 })).items;

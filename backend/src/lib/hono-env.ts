@@ -12,6 +12,8 @@ export interface AppEnv {
   Bindings: HttpBindings;
   Variables: {
     user: AuthUser;
+    /** The credential's session, and when the credential expires (ms since the epoch). */
+    session: { id: string; expiresAt: number };
     /** Set by the per-user rate limit (hono-rate-limiter) on every signed-in request. */
     rateLimit: RateLimitInfo;
   };

@@ -19,7 +19,7 @@ describe(`idempotent creation (${databaseKind})`, () => {
     const input = insertTaskSchema.parse({ title: "exactly once" });
     const hash = hashRequest(input);
     const createThen = (fail: boolean) => async (tx: typeof db) => {
-      const task = await createTask(tx, user.id, input);
+      const task = await createTask(tx, { userId: user.id }, input);
       if (fail) throw new Error("the process dies before answering");
       return { status: 201, body: task };
     };

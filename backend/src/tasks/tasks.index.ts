@@ -2,12 +2,13 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { TASK_DEFAULTS } from "@todo/contract/tasks";
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
+import { actorOf } from "../changes/change-context.ts";
 import type { Db } from "../db/client.ts";
 import type { Task } from "../db/schema.ts";
 import type { CursorCodec } from "../lib/cursor.ts";
 import type { AppEnv } from "../lib/hono-env.ts";
 import { inFlightLimit } from "../lib/http-guards.ts";
+import { ownPath } from "../lib/own-path.ts";
 import { problem } from "../lib/problem.ts";
 import { validationHook } from "../lib/validation.ts";
 import { hashRequest, idempotent } from "./idempotency.ts";
@@ -46,17 +47,6 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
     perUser: SEARCHES_PER_USER,
     total: SEARCHES_IN_FLIGHT,
     maxWaitMs: SEARCH_WAIT_MS,
-  });
-
-  // `{user_id}` must be the caller ("me" or their own id). Checked once, for every task route.
-  const ownPath = createMiddleware<AppEnv>(async (c, next) => {
-    const pathUser = c.req.param("user_id");
-    if (pathUser !== "me" && pathUser !== c.get("user").id) {
-      return problem(c, 403, {
-        detail: 'You can only see and change your own tasks: use your own user id, or "me".',
-      });
-    }
-    await next();
   });
 
   const router = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -115,7 +105,7 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
       return c.json(page, 200);
     })
     .openapi(routes.create, async (c) => {
-      const userId = c.get("user").id;
+      const actor = actorOf(c);
       const input = c.req.valid("json");
       const created = (task: Task, replayed = false) =>
         c.json(task, 201, {
@@ -124,10 +114,10 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
           ...(replayed ? { "Idempotent-Replayed": "true" } : {}),
         });
       const key = c.req.valid("header")["idempotency-key"];
-      if (!key) return created(await service.createTask(db, userId, input));
-      const result = await idempotent(db, userId, key, hashRequest(input), async (tx) => ({
+      if (!key) return created(await service.createTask(db, actor, input));
+      const result = await idempotent(db, actor.userId, key, hashRequest(input), async (tx) => ({
         status: 201,
-        body: await service.createTask(tx, userId, input),
+        body: await service.createTask(tx, actor, input),
       }));
       if (result.outcome === "mismatch") {
         return problem(c, 422, {
@@ -145,13 +135,13 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
     .openapi(routes.stats, async (c) => c.json(await service.taskStats(db, c.get("user").id), 200))
     .openapi(routes.bulk, async (c) => {
       const request = c.req.valid("json");
-      const userId = c.get("user").id;
+      const actor = actorOf(c);
       const { action } = request;
       if ("filter" in request) {
-        const ids = await service.bulkTasksMatching(db, userId, action, request.filter);
+        const ids = await service.bulkTasksMatching(db, actor, action, request.filter);
         return c.json({ action, ids }, 200);
       }
-      const result = await service.bulkTasks(db, userId, action, request.ids);
+      const result = await service.bulkTasks(db, actor, action, request.ids);
       if (result.outcome === "not_found") {
         return problem(c, 404, {
           detail: `No such tasks: ${result.missing.join(", ")}. Nothing was changed.`,
@@ -177,15 +167,12 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
       const defaults = { ...TASK_DEFAULTS, tags: [...TASK_DEFAULTS.tags] };
       const fields = Object.assign(defaults, c.req.valid("json"));
       const version = expectedVersion(c.req.valid("header")["if-match"]);
-      return changed(c, await service.updateTask(db, c.get("user").id, id, fields, version));
+      return changed(c, await service.updateTask(db, actorOf(c), id, fields, version));
     })
     .openapi(routes.update, async (c) => {
       const { id } = c.req.valid("param");
       const version = expectedVersion(c.req.valid("header")["if-match"]);
-      return changed(
-        c,
-        await service.updateTask(db, c.get("user").id, id, c.req.valid("json"), version),
-      );
+      return changed(c, await service.updateTask(db, actorOf(c), id, c.req.valid("json"), version));
     })
     .openapi(routes.complete, async (c) => {
       const { id } = c.req.valid("param");
@@ -193,13 +180,13 @@ export function tasksRouter(deps: { db: Db; cursors: CursorCodec }) {
       const body = c.req.valid("json") as { is_completed?: boolean } | undefined;
       return changed(
         c,
-        await service.setCompletion(db, c.get("user").id, id, body?.is_completed, version),
+        await service.setCompletion(db, actorOf(c), id, body?.is_completed, version),
       );
     })
     .openapi(routes.remove, async (c) => {
       const { id } = c.req.valid("param");
       const version = expectedVersion(c.req.valid("header")["if-match"]);
-      const result = await service.deleteTask(db, c.get("user").id, id, version);
+      const result = await service.deleteTask(db, actorOf(c), id, version);
       if (result.outcome === "deleted") return c.body(null, 204);
       return changed(c, result);
     });

@@ -9,18 +9,19 @@ import {
   taskListQuerySchema,
 } from "@todo/contract/tasks";
 import { insertTaskSchema, patchTaskSchema, selectTaskSchema } from "../db/schema.ts";
+import {
+  bodyErrors,
+  commonErrors,
+  json,
+  jsonBody,
+  problem,
+  userParams,
+} from "../lib/route-parts.ts";
 
 export const Task = selectTaskSchema.openapi("Task");
 const NewTask = insertTaskSchema.openapi("NewTask");
 const TaskChanges = patchTaskSchema.openapi("TaskChanges");
 
-const userParams = z.object({
-  user_id: z.string().openapi({
-    param: { name: "user_id", in: "path" },
-    description: 'Your own user id, or "me". Anyone else\'s id is refused with 403.',
-    example: "me",
-  }),
-});
 const taskParams = userParams.extend({
   id: z.coerce
     .number()
@@ -36,32 +37,6 @@ const ifMatch = z.object({
   }),
 });
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
-});
-const problem = (description: string) => ({
-  content: { "application/problem+json": { schema: problemSchema } },
-  description,
-});
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  content: { "application/json": { schema } },
-  required: true,
-});
-
-/** Errors any task route can answer: the API refuses a body over 64 KB or not JSON on every route. */
-const commonErrors = {
-  401: problem("No credentials, or bad ones."),
-  403: problem(
-    "`user_id` is someone else, or a cookie-authenticated change came from an untrusted origin.",
-  ),
-  413: problem("Body over 64 KB."),
-  415: problem("The body is not `application/json`."),
-  422: problem("Invalid parameters or body; `errors` lists each field."),
-  429: problem("Too many requests; see `Retry-After`."),
-  503: problem("The database is not reachable just now; retry after `Retry-After` seconds."),
-};
-const bodyErrors = { 400: problem("Malformed JSON.") };
 const notFound = { 404: problem("No such task for this user.") };
 const StaleTask = problemSchema.extend({ task: Task }).openapi("StaleTask");
 const stale = {

@@ -2,8 +2,9 @@
 // them, and so can a CLI or an MCP server. Every query is scoped by user_id in its WHERE clause.
 // Lists are in tasks.list.ts.
 import type { BulkAction, TaskFilter } from "@todo/contract/tasks";
-import { and, eq, inArray, type Placeholder, sql } from "drizzle-orm";
+import { and, eq, inArray, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { PgInsertValue } from "drizzle-orm/pg-core";
+import { type Actor, changeContext } from "../changes/change-context.ts";
 import type { Db } from "../db/client.ts";
 import { prepared } from "../db/prepared.ts";
 import { type NewTask, type Task, type TaskPatch, tasks } from "../db/schema.ts";
@@ -25,7 +26,7 @@ export async function getTask(db: Db, userId: string, id: number): Promise<Task 
 const completedAtFor = (isCompleted: boolean) =>
   isCompleted ? sql`coalesce(${tasks.completed_at}, now())` : sql`null`;
 
-export async function createTask(db: Db, userId: string, input: NewTask): Promise<Task> {
+export async function createTask(db: Db, actor: Actor, input: NewTask): Promise<Task> {
   // One prepared statement per set of given fields (as for lists): building the INSERT costs more
   // CPU than sending it, and Postgres parses and plans it once per connection.
   const given = (Object.keys(input) as (keyof NewTask)[])
@@ -36,23 +37,29 @@ export async function createTask(db: Db, userId: string, input: NewTask): Promis
     given.map((field) => [field, sql.placeholder(field)]),
   ) as Partial<PgInsertValue<typeof tasks>>;
   const key = `tasks.create ${given.join(",")}${completed ? " done" : ""}`;
-  const statement = prepared(db, key, (name) =>
-    db
+  const statement = prepared(db, key, (name) => {
+    const context = changeContext(db, sql.placeholder("userId"), sql.placeholder("requestId"));
+    return db
+      .with(context.cte)
       .insert(tasks)
       .values({
         ...placeholders,
         title: sql.placeholder("title"),
-        user_id: sql.placeholder("userId"),
+        user_id: context.actor,
         completed_at: completed ? sql`now()` : null,
         // New tasks go to the end of the user's manual order unless a position is given.
         ...(input.position === undefined && {
-          position: sql`(select coalesce(max(${tasks.position}), 0) + 1 from ${tasks} where ${tasks.user_id} = ${sql.placeholder("userId")})`,
+          position: sql`(select coalesce(max(${tasks.position}), 0) + 1 from ${tasks} where ${tasks.user_id} = ${context.actor})`,
         }),
       })
       .returning()
-      .prepare(name),
-  );
-  const [task] = await statement.execute({ ...input, userId });
+      .prepare(name);
+  });
+  const [task] = await statement.execute({
+    ...input,
+    userId: actor.userId,
+    requestId: actor.requestId ?? null,
+  });
   if (!task) throw new Error("insert returned no row");
   return task;
 }
@@ -70,17 +77,17 @@ async function noMatch(db: Db, userId: string, id: number): Promise<ChangeResult
 }
 
 /**
- * The user's task `id`, at `expectedVersion` if given (NaN: a version that matches nothing).
+ * The owner's task `id`, at `expectedVersion` if given (NaN: a version that matches nothing).
  * Each value may be a placeholder, for a prepared statement.
  */
 const matching = (
-  userId: string | Placeholder,
+  owner: SQL<string> | string | Placeholder,
   id: number | Placeholder,
   expectedVersion: number | Placeholder | undefined,
 ) =>
   and(
     eq(tasks.id, id),
-    eq(tasks.user_id, userId),
+    eq(tasks.user_id, owner),
     expectedVersion === undefined
       ? undefined
       : typeof expectedVersion === "number" && !Number.isInteger(expectedVersion)
@@ -95,13 +102,15 @@ const matching = (
  */
 export async function updateTask(
   db: Db,
-  userId: string,
+  actor: Actor,
   id: number,
   changes: TaskPatch,
   expectedVersion?: number,
 ): Promise<ChangeResult> {
   const { is_completed, ...fields } = changes;
+  const context = changeContext(db, actor.userId, actor.requestId);
   const [task] = await db
+    .with(context.cte)
     .update(tasks)
     .set({
       ...fields,
@@ -110,15 +119,15 @@ export async function updateTask(
         : { is_completed, completed_at: completedAtFor(is_completed) }),
       version: sql`${tasks.version} + 1`,
     })
-    .where(matching(userId, id, expectedVersion))
+    .where(matching(context.actor, id, expectedVersion))
     .returning();
-  return task ? { outcome: "changed", task } : noMatch(db, userId, id);
+  return task ? { outcome: "changed", task } : noMatch(db, actor.userId, id);
 }
 
 /** Sets completion, or toggles it when `isCompleted` is undefined. */
 export async function setCompletion(
   db: Db,
-  userId: string,
+  actor: Actor,
   id: number,
   isCompleted: boolean | undefined,
   expectedVersion?: number,
@@ -132,35 +141,45 @@ export async function setCompletion(
         : Number.NaN;
   const key = `tasks.complete ${toggle ? "toggle" : "set"}${version === undefined ? "" : typeof version === "number" ? " never" : " if-match"}`;
   const statement = prepared(db, key, (name) => {
+    const context = changeContext(db, sql.placeholder("userId"), sql.placeholder("requestId"));
     // In SET, the right-hand sides see the row before the update.
     const next = toggle ? sql`not ${tasks.is_completed}` : sql`${sql.placeholder("isCompleted")}`;
     return db
+      .with(context.cte)
       .update(tasks)
       .set({
         is_completed: next,
         completed_at: sql`case when ${next} then coalesce(${tasks.completed_at}, now()) else null end`,
         version: sql`${tasks.version} + 1`,
       })
-      .where(matching(sql.placeholder("userId"), sql.placeholder("id"), version))
+      .where(matching(context.actor, sql.placeholder("id"), version))
       .returning()
       .prepare(name);
   });
-  const [task] = await statement.execute({ userId, id, isCompleted, version: expectedVersion });
-  return task ? { outcome: "changed", task } : noMatch(db, userId, id);
+  const [task] = await statement.execute({
+    userId: actor.userId,
+    requestId: actor.requestId ?? null,
+    id,
+    isCompleted,
+    version: expectedVersion,
+  });
+  return task ? { outcome: "changed", task } : noMatch(db, actor.userId, id);
 }
 
 export async function deleteTask(
   db: Db,
-  userId: string,
+  actor: Actor,
   id: number,
   expectedVersion?: number,
 ): Promise<Exclude<ChangeResult, { outcome: "changed" }> | { outcome: "deleted" }> {
+  const context = changeContext(db, actor.userId, actor.requestId);
   const deleted = await db
+    .with(context.cte)
     .delete(tasks)
-    .where(matching(userId, id, expectedVersion))
+    .where(matching(context.actor, id, expectedVersion))
     .returning({ id: tasks.id });
   if (deleted.length > 0) return { outcome: "deleted" };
-  return (await noMatch(db, userId, id)) as Exclude<ChangeResult, { outcome: "changed" }>;
+  return (await noMatch(db, actor.userId, id)) as Exclude<ChangeResult, { outcome: "changed" }>;
 }
 
 /** Thrown inside the bulk transaction to roll it back when some ids are not the user's. */
@@ -176,17 +195,23 @@ const bulkChange = (action: BulkAction) =>
         version: sql`${tasks.version} + 1`,
       };
 
-/** Applies one action to the rows `where` selects (in one statement); the ids it touched. */
+/**
+ * Applies one action to the actor's tasks that `where` selects, in one statement; the ids it
+ * touched.
+ */
 async function applyBulk(
   db: Db,
+  actor: Actor,
   action: BulkAction,
-  where: ReturnType<typeof and>,
+  where: SQL | undefined,
   values: Record<string, unknown> = {},
 ): Promise<number[]> {
   const change = bulkChange(action);
+  const context = changeContext(db, actor.userId, actor.requestId);
+  const owned = and(eq(tasks.user_id, context.actor), where);
   const statement = change
-    ? db.update(tasks).set(change).where(where).returning({ id: tasks.id })
-    : db.delete(tasks).where(where).returning({ id: tasks.id });
+    ? db.with(context.cte).update(tasks).set(change).where(owned).returning({ id: tasks.id })
+    : db.with(context.cte).delete(tasks).where(owned).returning({ id: tasks.id });
   const rows = await statement.execute(values);
   return rows.map((row) => row.id).sort((a, b) => a - b);
 }
@@ -197,21 +222,23 @@ async function applyBulk(
  */
 export async function bulkTasks(
   db: Db,
-  userId: string,
+  actor: Actor,
   action: BulkAction,
   ids: number[],
 ): Promise<{ outcome: "done"; ids: number[] } | { outcome: "not_found"; missing: number[] }> {
   const wanted = [...new Set(ids)];
-  const owned = and(eq(tasks.user_id, userId), inArray(tasks.id, wanted));
   try {
     return await db.transaction(async (tx) => {
-      const changed = await applyBulk(tx, action, owned);
+      const changed = await applyBulk(tx, actor, action, inArray(tasks.id, wanted));
       if (changed.length !== wanted.length) throw new Missing();
       return { outcome: "done" as const, ids: changed };
     });
   } catch (error) {
     if (!(error instanceof Missing)) throw error;
-    const found = await db.select({ id: tasks.id }).from(tasks).where(owned);
+    const found = await db
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(and(eq(tasks.user_id, actor.userId), inArray(tasks.id, wanted)));
     const foundIds = new Set(found.map((row) => row.id));
     return { outcome: "not_found", missing: wanted.filter((id) => !foundIds.has(id)) };
   }
@@ -223,13 +250,13 @@ export async function bulkTasks(
  */
 export async function bulkTasksMatching(
   db: Db,
-  userId: string,
+  actor: Actor,
   action: BulkAction,
   filter: TaskFilter,
   now = new Date(),
 ): Promise<number[]> {
-  const { conditions, search, values } = filterConditions(userId, filter, now);
-  return applyBulk(db, action, and(...conditions, ...search), values);
+  const { conditions, search, values } = filterConditions(actor.userId, filter, now);
+  return applyBulk(db, actor, action, and(...conditions, ...search), values);
 }
 
 export interface TaskStats {
