@@ -71,7 +71,7 @@ export function changesRouter(deps: {
       // No cursor, or one past what the log still holds: from now on.
       let cursor = resume !== undefined && known ? resume : latest;
       c.header("X-Accel-Buffering", "no"); // nginx: pass each event on at once
-      return streamSSE(c, async (stream) => {
+      const response = streamSSE(c, async (stream) => {
         let done: () => void = () => {};
         const ended = new Promise<void>((resolve) => {
           done = resolve;
@@ -135,6 +135,10 @@ export function changesRouter(deps: {
         unsubscribe();
         await reading;
       });
+      // no-transform: a compressing proxy (the web app's server among them) would hold events back
+      // to fill its buffer.
+      response.headers.set("Cache-Control", "no-cache, no-transform");
+      return response;
     })
     .openapi(routes.activity, async (c) => {
       const { cursor, limit } = c.req.valid("query");

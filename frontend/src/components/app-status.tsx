@@ -2,9 +2,25 @@
 // One line above every page that says what the app cannot show by itself: that the browser is
 // offline and how many changes wait to be sent, or that the session ended and sign-in is next.
 import { onlineManager, useIsMutating, useMutationState } from "@tanstack/react-query";
-import { useEffect, useSyncExternalStore } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import { goToSignIn } from "@/lib/session";
+import { useStreamStatus } from "@/lib/use-live-updates";
 import { useSessionEnded } from "@/lib/use-session-ended";
+
+/** A reconnect quicker than this is not worth a line on the screen. */
+const DISCONNECTED_AFTER_MS = 2000;
+
+/** Whether changes made elsewhere have stopped arriving (the event stream is down) for a while. */
+function useDisconnected() {
+  const stream = useStreamStatus();
+  const [disconnected, setDisconnected] = useState(false);
+  useEffect(() => {
+    if (stream !== "offline") return setDisconnected(false);
+    const timer = window.setTimeout(() => setDisconnected(true), DISCONNECTED_AFTER_MS);
+    return () => window.clearTimeout(timer);
+  }, [stream]);
+  return disconnected;
+}
 
 const useOnline = () =>
   useSyncExternalStore(
@@ -16,6 +32,7 @@ const useOnline = () =>
 export function AppStatus() {
   const ended = useSessionEnded();
   const online = useOnline();
+  const disconnected = useDisconnected();
   // Offline, TanStack Query holds changes (networkMode "online") and sends them, in order, once
   // the browser is back online; the screen already shows them, so say they are not saved yet.
   const waiting = useMutationState({
@@ -50,12 +67,18 @@ export function AppStatus() {
         : `${waiting} ${waiting === 1 ? "change" : "changes"} not saved yet; they will be sent when you're back online.`
     }`;
   } else if (waiting > 0) message = "Back online. Saving your changes…";
+  else if (disconnected) {
+    message = "Reconnecting… Changes made on your other devices will show once connected.";
+  }
 
   // The live region is always in the page, so that what appears in it is announced.
   return (
     <div className="app-status" role="status">
       {message && (
-        <p className="status-line" data-kind={ended ? "session" : online ? "saving" : "offline"}>
+        <p
+          className="status-line"
+          data-kind={ended ? "session" : !online || disconnected ? "offline" : "saving"}
+        >
           {message}
         </p>
       )}

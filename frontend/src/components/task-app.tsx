@@ -10,6 +10,7 @@ import type { ListParams } from "@/lib/tasks-query";
 import { useDateFormat } from "@/lib/use-date-format";
 import { useListParams } from "@/lib/use-list-params";
 import { useListRows } from "@/lib/use-list-rows";
+import { useLiveUpdates } from "@/lib/use-live-updates";
 import { useMinute } from "@/lib/use-minute";
 import { useDeleteWithUndo, useTaskActions, useTaskList, useTaskStats } from "@/lib/use-tasks";
 import { EmptyState, LoadFailed } from "./empty-state";
@@ -42,6 +43,7 @@ export function TaskApp({
   const [params, setUrl] = useListParams();
 
   const list = useTaskList(params, format.timeZone, { params: initialParams, page: initialPage });
+  useLiveUpdates();
   const stats = useTaskStats(initialStats).data;
 
   const newTaskRef = useRef<HTMLInputElement>(null);

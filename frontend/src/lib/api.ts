@@ -5,6 +5,7 @@
 import type { FieldError, Problem } from "@todo/contract/problem";
 import createClient from "openapi-fetch";
 import type { components, paths } from "./api-schema";
+import { ownRequestId } from "./own-changes";
 import { reportSessionEnded } from "./session";
 
 type Schemas = components["schemas"];
@@ -13,6 +14,7 @@ export type TaskChanges = Schemas["TaskChanges"];
 export type TaskPage = Schemas["TaskList"];
 export type TaskStats = Schemas["TaskStats"];
 export type BulkRequest = Schemas["BulkRequest"];
+export type Change = Schemas["Change"];
 export type { FieldError };
 
 export class ApiError extends Error {
@@ -78,6 +80,17 @@ function failed(error: ApiError, signedOut: boolean | undefined): never {
 
 /** The tasks API, typed from its OpenAPI document; use with `data()`. */
 export const client = createClient<paths>({ credentials: "same-origin" });
+
+// Every change this tab makes carries an id of its own (unless the caller chose one), so the
+// event stream can tell this tab's changes from everyone else's (lib/own-changes.ts).
+client.use({
+  onRequest({ request }) {
+    if (request.method !== "GET" && !request.headers.has("X-Request-Id")) {
+      request.headers.set("X-Request-Id", ownRequestId());
+    }
+    return request;
+  },
+});
 
 /**
  * The data of a typed call, or an ApiError: `await data(client.GET("/api/{user_id}/tasks", …))`.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Task, TaskPage } from "./api";
+import type { Change, Task, TaskPage } from "./api";
 import {
   addTask,
+  applyRemoteChange,
   type CachedList,
   changeTask,
   completeAll,
@@ -256,5 +257,49 @@ describe("Just added", () => {
     expect(unpinTasks(cache).justAdded).toEqual([]);
     expect(unpinTasks({ ...cache, justAdded: undefined }, new Set([1])).justAdded).toEqual([]);
     expect(unpinTasks(cache).lists).toBe(cache.lists);
+  });
+});
+
+describe("a change made elsewhere (the event stream)", () => {
+  const change = (kind: Change["kind"], before: Task[] | null, after: Task[] | null): Change => ({
+    id: 7,
+    kind,
+    task_ids: (after ?? before ?? []).map((t) => t.id),
+    before,
+    after,
+    actor_id: null,
+    request_id: null,
+    undoes: null,
+    created_at: AT,
+  });
+  const titlesOf = (cache: TaskCache) =>
+    cache.lists.map((l) => l.data.pages.flatMap((p) => p.items.map((t) => t.title)));
+
+  it("a task changed elsewhere takes its new form in every list, and leaves those it no longer fits", () => {
+    const done = {
+      ...milk,
+      title: "Buy oat milk",
+      is_completed: true,
+      completed_at: AT,
+      version: 2,
+    };
+    const cache = applyRemoteChange(loadedCache(), change("update", [milk], [done]));
+    expect(titlesOf(cache)).toEqual([
+      ["Buy oat milk", "Write report", "Fix the sink"],
+      ["Fix the sink"],
+      ["Write report"],
+      ["Buy oat milk", "Fix the sink"],
+    ]);
+  });
+
+  it("keeps what is cached when it is as new as the change (this tab got there first)", () => {
+    const cache = loadedCache();
+    const same = applyRemoteChange(cache, change("update", [milk], [{ ...milk, title: "old" }]));
+    expect(titlesOf(same)).toEqual(titlesOf(cache));
+  });
+
+  it("tasks deleted elsewhere leave every list", () => {
+    const cache = applyRemoteChange(loadedCache(), change("delete", [milk, report], null));
+    expect(titlesOf(cache)).toEqual([["Fix the sink"], ["Fix the sink"], [], ["Fix the sink"]]);
   });
 });

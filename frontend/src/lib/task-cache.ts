@@ -4,7 +4,7 @@
 // lib/use-tasks.ts reads the cache from TanStack Query, applies these, and writes back what changed.
 import type { InfiniteData } from "@tanstack/react-query";
 import { TASK_DEFAULTS } from "@todo/contract/tasks";
-import type { Task, TaskChanges, TaskPage, TaskStats } from "./api";
+import type { Change, Task, TaskChanges, TaskPage, TaskStats } from "./api";
 import { belongs, placeInList } from "./task-view";
 import type { ListParams } from "./tasks-query";
 
@@ -180,3 +180,18 @@ export const unpinTasks = (cache: TaskCache, ids?: ReadonlySet<number>): TaskCac
   ...cache,
   justAdded: ids ? (cache.justAdded ?? []).filter((t) => !ids.has(t.id)) : [],
 });
+
+/**
+ * A change made elsewhere (another tab, another device), from the event stream: the tasks it
+ * deleted leave every list, and the tasks it changed take their new form wherever they are shown,
+ * unless what is cached is as new already. Where new tasks go, and where changed ones move, only
+ * the refetch that follows can say (their place among rows not loaded).
+ */
+export function applyRemoteChange(cache: TaskCache, change: Change): TaskCache {
+  if (change.kind === "delete") return removeTasks(cache, change.task_ids);
+  const changed = new Map((change.after ?? []).map((task) => [task.id, task]));
+  return editTasks(cache, (task) => {
+    const next = changed.get(task.id);
+    return next && next.version > task.version ? next : task;
+  });
+}

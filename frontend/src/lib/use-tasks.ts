@@ -55,7 +55,7 @@ function readCache(qc: QueryClient): TaskCache {
 
 /** Applies a change from lib/task-cache.ts to the query client's data, writing back only the
  * queries the change replaced (the functions keep the objects they leave alone). */
-function editCache(qc: QueryClient, change: (cache: TaskCache) => TaskCache) {
+export function editCache(qc: QueryClient, change: (cache: TaskCache) => TaskCache) {
   const before = readCache(qc);
   const after = change(before);
   if (after.justAdded && after.justAdded !== before.justAdded) {

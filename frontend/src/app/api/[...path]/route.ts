@@ -35,6 +35,8 @@ async function forward(request: NextRequest): Promise<Response> {
       duplex: "half",
       redirect: "manual",
       cache: "no-store",
+      // The browser went away: so does the request to the API (an event stream would stay open).
+      signal: request.signal,
     });
   } catch {
     return Response.json(
