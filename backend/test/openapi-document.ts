@@ -208,6 +208,8 @@ export function createResponseChecker(doc: OpenApiDocument) {
     }
     const schema = media[1].schema;
     if (!schema) return problems;
+    // Only JSON bodies have a schema to check against (an event stream is text).
+    if (!/json/i.test(media[0])) return problems;
     let body: unknown;
     try {
       body = JSON.parse(response.body);

@@ -6,8 +6,15 @@ import { z } from "./zod.ts";
 export const CHANGE_KINDS = ["create", "update", "delete"] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
-/** A change id: the log's ids are Postgres bigints, handed out below 2^53. */
-export const changeIdSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * A change id, as a path, query or header parameter gives it: digits (15 at most, more than any
+ * log reaches), read as a number. A string with a pattern, so the OpenAPI document says exactly
+ * what is accepted (a coerced number is documented as also taking null).
+ */
+export const changeIdSchema = z
+  .string()
+  .regex(/^\d{1,15}$/, "must be a change id (digits)")
+  .transform(Number);
 
 /** The named events of GET /api/me/events. */
 export const EVENTS = {

@@ -25,7 +25,10 @@ describe("reloading the keys for a key it does not know", () => {
     const fresh = await newKey();
     verifier.setKeys(jwksOf(old, fresh));
     await untilSecondAfter(verifier.loads[0] ?? Date.now());
-    expect(await verifier.verifyToken(await sign(fresh))).toEqual({ id: USER_ID, email: EMAIL });
+    expect((await verifier.verifyToken(await sign(fresh))).user).toEqual({
+      id: USER_ID,
+      email: EMAIL,
+    });
     expect(verifier.loads).toHaveLength(2);
 
     // Both keys are cached now.
@@ -42,7 +45,7 @@ describe("reloading the keys for a key it does not know", () => {
     verifier.setKeys(jwksOf(old, fresh));
     const sameSecond = Math.floor((verifier.loads[0] ?? 0) / 1000);
     const token = await sign(fresh, claims({ iat: sameSecond }));
-    expect(await verifier.verifyToken(token)).toEqual({ id: USER_ID, email: EMAIL });
+    expect((await verifier.verifyToken(token)).user).toEqual({ id: USER_ID, email: EMAIL });
     expect(verifier.loads).toHaveLength(2);
   });
 

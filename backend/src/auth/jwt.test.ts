@@ -147,7 +147,7 @@ describe("verifying a token", () => {
       `the token's "iat" claim is not accepted`,
     );
     const skewed = await sign(key, claims({ iat: now + 30, exp: now + 30 + LIFETIME }));
-    expect(await verifier.verifyToken(skewed)).toEqual({ id: USER_ID, email: EMAIL });
+    expect((await verifier.verifyToken(skewed)).user).toEqual({ id: USER_ID, email: EMAIL });
   });
 
   it("refuses a token without an expiry or an issue time", async () => {
@@ -191,13 +191,13 @@ describe("revoked sessions and users", () => {
     const verifier = countingVerifier(jwksOf(key));
     const token = await sign(key);
     const otherSession = await sign(key, claims({ sid: randomUUID() }));
-    expect(await verifier.verifyToken(token)).toEqual({ id: USER_ID, email: EMAIL });
+    expect((await verifier.verifyToken(token)).user).toEqual({ id: USER_ID, email: EMAIL });
     verifier.revoke(SESSION_ID);
     expect(await refusal(verifier.verifyToken(token))).toBe("the token's session has ended");
     expect(await refusal(verifier.verifyToken(await sign(key)))).toBe(
       "the token's session has ended",
     );
-    expect(await verifier.verifyToken(otherSession)).toEqual({ id: USER_ID, email: EMAIL });
+    expect((await verifier.verifyToken(otherSession)).user).toEqual({ id: USER_ID, email: EMAIL });
   });
 
   it("refuses every token of a revoked user, whatever its session", async () => {
@@ -223,10 +223,10 @@ describe("remembering verified tokens", () => {
     const { verifyToken } = countingVerifier(jwksOf(key));
     const exp = nowSeconds() + 60;
     const token = await sign(key, claims({ exp }));
-    expect(await verifyToken(token)).toEqual({ id: USER_ID, email: EMAIL });
+    expect((await verifyToken(token)).user).toEqual({ id: USER_ID, email: EMAIL });
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(exp * 1000 - 1);
-    expect(await verifyToken(token)).toEqual({ id: USER_ID, email: EMAIL });
+    expect((await verifyToken(token)).user).toEqual({ id: USER_ID, email: EMAIL });
     vi.setSystemTime(exp * 1000); // jose refuses from the `exp` second on: so does the cache
     expect(await refusal(verifyToken(token))).toBe("the token has expired");
   });

@@ -52,7 +52,7 @@ export const events = createRoute({
       }),
     }),
     headers: z.object({
-      "last-event-id": z.string().optional(),
+      "last-event-id": changeIdSchema.optional(),
     }),
   },
   responses: {
@@ -105,7 +105,9 @@ const UndoConflict = problemSchema
           .int()
           .nullable()
           .openapi({ description: "The version the change left (null: it deleted the task)." }),
-        current: Task.nullable().openapi({ description: "The task now (null: it is gone)." }),
+        // The task now (null: it is gone).
+        // (a union, not .nullable(): that makes allOf [Task, null], which nothing matches)
+        current: z.union([Task, z.null()]),
       }),
     ),
   })

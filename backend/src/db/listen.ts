@@ -25,6 +25,22 @@ export interface ListeningClient {
 
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 10_000;
+/** Connecting, and each check of a held connection, fails after this long. */
+const TIMEOUT_MS = 5_000;
+/**
+ * A held connection is checked this often: a network that silently drops packets would leave it
+ * open for hours, deaf to every NOTIFY.
+ */
+const CHECK_EVERY_MS = 15_000;
+
+/** `promise`, or a rejection after `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /** Keeps a LISTEN on `channel` until the returned function is called. */
 export function listenWithReconnect(
@@ -36,6 +52,7 @@ export function listenWithReconnect(
   let client: ListeningClient | undefined;
   let retryMs = RETRY_MIN_MS;
   let timer: NodeJS.Timeout | undefined;
+  let check: NodeJS.Timeout | undefined;
 
   const retry = () => {
     if (stopped || timer) return;
@@ -54,22 +71,30 @@ export function listenWithReconnect(
     const drop = (error?: Error) => {
       if (lost || stopped) return;
       lost = true;
+      clearInterval(check);
       if (error) handlers.onError(error);
-      void current.end().catch(() => {});
+      void within(current.end(), TIMEOUT_MS, "closing").catch(() => {});
       retry();
     };
     current.on("error", drop);
     current.on("end", () => drop());
     current.on("notification", (message) => handlers.onMessage(message.payload ?? ""));
     try {
-      await current.connect();
-      await current.query(`LISTEN "${channel}"`);
+      await within(
+        current.connect().then(() => current.query(`LISTEN "${channel}"`)),
+        TIMEOUT_MS,
+        "connecting",
+      );
     } catch (error) {
       drop(error as Error);
       return;
     }
     if (stopped) return void current.end().catch(() => {});
     retryMs = RETRY_MIN_MS;
+    check = setInterval(() => {
+      within(current.query("select 1"), TIMEOUT_MS, "checking the connection").catch(drop);
+    }, CHECK_EVERY_MS);
+    check.unref();
     handlers.onConnected();
   }
 
@@ -77,6 +102,8 @@ export function listenWithReconnect(
   return async () => {
     stopped = true;
     clearTimeout(timer);
-    await client?.end().catch(() => {});
+    clearInterval(check);
+    // A connection the network swallowed may never finish closing: do not wait for it long.
+    if (client) await within(client.end(), TIMEOUT_MS, "closing").catch(() => {});
   };
 }

@@ -289,15 +289,23 @@ export function sendRaw(
       (res) => {
         answered = true;
         const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () =>
+        const done = () =>
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
             body: Buffer.concat(chunks).toString("utf8"),
-          }),
-        );
-        res.on("error", reject);
+          });
+        // An event stream never ends by itself: its first event is its answer.
+        const stream = res.headers["content-type"]?.startsWith("text/event-stream");
+        res.on("data", (chunk: Buffer) => {
+          chunks.push(chunk);
+          if (stream && Buffer.concat(chunks).includes("\n\n")) {
+            done();
+            req.destroy();
+          }
+        });
+        res.on("end", done);
+        res.on("error", (error) => (stream ? done() : reject(error)));
       },
     );
     req.on("timeout", () => req.destroy(new Error("no answer within 15 s")));

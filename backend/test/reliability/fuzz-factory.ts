@@ -148,14 +148,16 @@ export class RequestFactory {
       )
       .map((pairs) => pairs.filter((pair): pair is [string, string] => pair !== undefined));
     const hasCursor = this.params(op, "query").some((p) => p.name === "cursor");
+    // A cursor is valid only for the operation (and query) that gave it.
+    const cursors = user.cursors.filter((c) => c.op === op.id);
     const query =
-      hasCursor && user.cursors.length > 0
+      hasCursor && cursors.length > 0
         ? fc.oneof(
             { weight: 3, arbitrary: generatedQuery },
             {
               weight: 1,
               arbitrary: fc
-                .constantFrom(...user.cursors)
+                .constantFrom(...cursors)
                 .map(({ query, cursor }): [string, string][] => [
                   ...new URLSearchParams(query),
                   ["cursor", cursor],

@@ -97,7 +97,7 @@ export function observe(request: FuzzRequest, sent: Sent): void {
       for (const item of list.items) if (isTask(item)) user.tasks.set(item.id, item.version);
       if (typeof list.next_cursor === "string" && request.kind === "valid") {
         const query = new URLSearchParams(request.query.filter(([k]) => k !== "cursor")).toString();
-        user.cursors.unshift({ query, cursor: list.next_cursor });
+        user.cursors.unshift({ op: request.op.id, query, cursor: list.next_cursor });
         user.cursors.length = Math.min(user.cursors.length, 20);
       }
     }

@@ -32,7 +32,8 @@ export interface FuzzUser {
   /** The user's tasks as last seen: id → version. */
   tasks: Map<number, number>;
   /** Pages seen: the query (without cursor) and its next_cursor. */
-  cursors: { query: string; cursor: string }[];
+  /** next_cursor values the user was given, with the operation and query that gave them. */
+  cursors: { op: string; query: string; cursor: string }[];
   lastIdempotent?: { key: string; body: string };
 }
 

@@ -399,7 +399,7 @@ export type components = {
                 id: number;
                 /** @description The version the change left (null: it deleted the task). */
                 expected_version: number | null;
-                current: components["schemas"]["Task"] & (Record<string, never> | null);
+                current: components["schemas"]["Task"] | null;
             }[];
         };
     };
@@ -2374,7 +2374,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Resume after this change (as the Last-Event-ID header does; it wins). */
-                last_event_id?: number | null;
+                last_event_id?: string;
             };
             header?: {
                 "last-event-id"?: string;
@@ -2878,7 +2878,7 @@ export interface operations {
             path: {
                 /** @description Your own user id, or "me". Anyone else's id is refused with 403. */
                 user_id: string;
-                id: number | null;
+                id: string;
             };
             cookie?: never;
         };
