@@ -39,16 +39,21 @@ async function otherDevice(browser: Browser, baseURL: string, account: Account):
   return page;
 }
 
+/** This page on the task list with its stream open, and the same account on another device. */
+async function twoDevices(page: Page, browser: Browser, baseURL: string, account: Account) {
+  const opened = streaming(page);
+  await page.goto("/tasks");
+  await opened;
+  return otherDevice(browser, baseURL, account);
+}
+
 test("add, complete, edit, delete and clear completed on one device show on the other", async ({
   page,
   browser,
   baseURL,
   account,
 }) => {
-  const opened = streaming(page);
-  await page.goto("/tasks");
-  await opened;
-  const other = await otherDevice(browser, baseURL as string, account);
+  const other = await twoDevices(page, browser, baseURL as string, account);
 
   await addTasks(page, ["Buy milk", "Walk the dog", "Call mum"]);
   await expect(titles(other)).toHaveText(["Buy milk", "Walk the dog", "Call mum"], SOON);
@@ -89,10 +94,7 @@ test("a device that was offline catches up when it is back, and said it was reco
   baseURL,
   account,
 }) => {
-  const opened = streaming(page);
-  await page.goto("/tasks");
-  await opened;
-  const other = await otherDevice(browser, baseURL as string, account);
+  const other = await twoDevices(page, browser, baseURL as string, account);
 
   await other.context().setOffline(true);
   await addTasks(page, ["Made while you were away", "And this"]);
