@@ -1,16 +1,15 @@
-// Throughput of the tasks API on Postgres, over real HTTP with bearer auth: GET a 50-row page, and
-// POST a task. The server runs as `npm start` runs it (its own process); wrk (Debian package
+// Throughput of the tasks API on Postgres, over real HTTP with bearer auth: GET a 50-row page,
+// POST a task, toggle one. The server runs as `npm start` runs it (its own process); wrk (Debian package
 // `wrk`) drives it from one thread. Writes bench/results/tasks-throughput.md.
 //
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:throughput
-import { execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { BUNDLE, buildBundle, isBundleFresh } from "../backend/scripts/build.ts";
+import { benchUser, startBenchServer } from "./api-server.ts";
 import { withThrowawayDatabase } from "./throwaway-database.ts";
 
 const DURATION = "15s";
@@ -20,66 +19,14 @@ if (!serverUrl)
   throw new Error(
     "Set BENCH_DATABASE_URL to a Postgres server (a throw-away database is made there).",
   );
-const backendDir = fileURLToPath(new URL("../backend", import.meta.url));
 const resultsFile = fileURLToPath(new URL("./results/tasks-throughput.md", import.meta.url));
 
 const rows: string[] = [];
-if (!isBundleFresh()) await buildBundle();
 await withThrowawayDatabase(serverUrl, async (url) => {
-  const server = spawn(process.execPath, [BUNDLE], {
-    cwd: backendDir,
-    env: {
-      PATH: process.env.PATH ?? "",
-      NODE_ENV: "production",
-      BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
-      DATABASE_URL: url,
-      PORT: "0",
-      // The request log is on in production; here it would only measure the pipe to this process.
-      LOG_LEVEL: "warn",
-      // Limits are for abuse, not for a benchmark.
-      API_RATE_LIMIT_MAX: "1000000",
-    },
-  });
-  let output = "";
-  server.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  server.stderr.on("data", (chunk) => {
-    output += chunk;
-  });
-
+  const server = await startBenchServer(url);
+  const { base } = server;
   try {
-    // The start-up line is at info level; with LOG_LEVEL=warn, find the port from the process instead.
-    const base = await new Promise<string>((resolve, reject) => {
-      const started = Date.now();
-      const poll = () => {
-        if (server.exitCode !== null) return reject(new Error(`server exited:\n${output}`));
-        const ports = execFileSync("ss", ["-ltnpH"], { encoding: "utf8" })
-          .split("\n")
-          .filter((line) => line.includes(`pid=${server.pid},`))
-          .map((line) => /127\.0\.0\.1:(\d+)/.exec(line)?.[1])
-          .filter(Boolean);
-        if (ports[0]) return resolve(`http://127.0.0.1:${ports[0]}`);
-        if (Date.now() - started > 30_000) return reject(new Error("server did not start"));
-        setTimeout(poll, 100);
-      };
-      poll();
-    });
-    const origin = { Origin: "http://localhost:3000", "Content-Type": "application/json" };
-    const signUp = await fetch(`${base}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: origin,
-      body: JSON.stringify({ email: "bench@example.test", password: "bench passphrase 12345" }),
-    });
-    const cookie = signUp.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-    const { token } = (await (
-      await fetch(`${base}/api/auth/token`, { headers: { Cookie: cookie } })
-    ).json()) as {
-      token: string;
-    };
+    const { token } = await benchUser(base, "bench@example.test");
     const db = new pg.Client({ connectionString: url });
     await db.connect();
     await db.query(
@@ -94,6 +41,12 @@ await withThrowawayDatabase(serverUrl, async (url) => {
     writeFileSync(
       luaPost,
       `wrk.method = "POST"\nwrk.body = '{"title":"Benchmark task","priority":"medium","tags":["bench"]}'\nwrk.headers["Content-Type"] = "application/json"\n`,
+    );
+    // Toggles one of the user's 1,000 tasks (ids 1 to 1,000 in the fresh database) at random.
+    const luaToggle = join(tmpdir(), `todo-toggle-${process.pid}.lua`);
+    writeFileSync(
+      luaToggle,
+      `request = function()\n  return wrk.format("PATCH", "/api/me/tasks/" .. math.random(1000) .. "/complete")\nend\n`,
     );
     const wrk = (duration: string, path: string, extra: string[] = []) =>
       execFileSync(
@@ -126,9 +79,9 @@ await withThrowawayDatabase(serverUrl, async (url) => {
       "/api/me/tasks?limit=50&sort=-due&status=pending",
     );
     run("POST /api/me/tasks (create)", "/api/me/tasks", ["-s", luaPost]);
+    run("PATCH /api/me/tasks/{id}/complete (toggle)", "/api/me/tasks", ["-s", luaToggle]);
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server.once("exit", resolve));
+    await server.stop();
   }
 });
 

@@ -14,7 +14,7 @@ import {
 import { COMPLETE, checkbox, editor, ONE_TASK, responseTo, titles } from "./task-list.ts";
 
 const SOON = { timeout: 2000 };
-// Two pages, and a delete that waits out its undo window.
+// Two pages in one test.
 test.describe.configure({ timeout: 60_000 });
 
 const statusLine = (page: Page) => page.locator(".app-status");
@@ -74,7 +74,7 @@ test("add, complete, edit, delete and clear completed on one device show on the 
   await taskRow(page, "Call mum").getByText("Call mum", { exact: true }).dblclick();
   await editor(page).fill("");
   await editor(page).press("Enter");
-  await deleted; // after the undo window
+  await deleted;
   await expect(titles(other)).toHaveText(["Buy milk", "Walk the cat"], SOON);
 
   const cleared = responseTo(page, "POST", /^\/api\/me\/tasks\/bulk$/);

@@ -86,7 +86,7 @@ test.describe("an ended session takes the user to sign in, and back", () => {
       },
     ],
     [
-      "deleting a task (after the undo window)",
+      "deleting a task",
       async (page) => {
         await taskRow(page, "Buy milk").getByRole("button", { name: "Delete" }).click();
       },

@@ -29,6 +29,7 @@ export interface ApiTask {
   priority: string;
   due_at: string | null;
   tags: string[];
+  created_at: string;
 }
 
 /** Every task of the signed-in account, straight from the API (the page's cookie). */

@@ -142,6 +142,24 @@ export async function changePage(
   return { items, next_cursor: rows.length > limit && last ? String(last.id) : null };
 }
 
+/** The fields a user sets (and completed_at, which follows them): what undo puts back. */
+const EDITABLE: (keyof Task)[] = [
+  "title",
+  "description",
+  "is_completed",
+  "completed_at",
+  "priority",
+  "due_at",
+  "tags",
+  "position",
+];
+
+/** Whether two forms of a task (or its absence) have the same editable fields. */
+function sameFields(a: Task | null, b: Task | null): boolean {
+  if (a === null || b === null) return a === b;
+  return EDITABLE.every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key]));
+}
+
 /** A task that changed after the change an undo would reverse. */
 export interface UndoConflict {
   id: number;
@@ -167,8 +185,8 @@ const RESTORED_VALUES = sql.raw(
 );
 
 /**
- * Reverses change `id` of the actor's feed, if none of its tasks changed since: a create is
- * deleted, an update put back, a delete restored with its ids. The reversal is itself a change
+ * Reverses change `id` of the actor's feed, if none of its tasks changed since (their fields are
+ * as it left them): a create is deleted, an update put back, a delete restored with its ids. The reversal is itself a change
  * (with `undoes`), so undoing it redoes the original. All or nothing.
  */
 export async function undoChange(db: Db, actor: Actor, id: number): Promise<UndoResult> {
@@ -193,18 +211,22 @@ export async function undoChange(db: Db, actor: Actor, id: number): Promise<Undo
       )
       .for("update");
     const byId = new Map(current.map((task) => [task.id, task]));
-    const expected = new Map<number, number | null>(
+    // Each task must be as the change left it: gone after a delete, else with the same fields.
+    // Fields, not versions: undoing a later change puts a task's fields back at a new version,
+    // and the change before it must still be undoable then (Ctrl+Z, Ctrl+Z).
+    const left = new Map<number, Task | null>(
       change.kind === "delete"
         ? change.task_ids.map((taskId) => [taskId, null])
-        : after.map((task) => [task.id, task.version]),
+        : after.map((task) => [task.id, task]),
     );
-    const conflicts = [...expected]
-      .map(([taskId, version]) => ({
+    const conflicts = [...left]
+      .map(([taskId, expected]) => ({ expected, current: byId.get(taskId) ?? null, taskId }))
+      .filter(({ expected, current }) => !sameFields(expected, current))
+      .map(({ expected, current, taskId }) => ({
         id: taskId,
-        expected_version: version,
-        current: byId.get(taskId) ?? null,
-      }))
-      .filter((task) => (task.current?.version ?? null) !== task.expected_version);
+        expected_version: expected?.version ?? null,
+        current,
+      }));
     if (conflicts.length > 0) return { outcome: "conflict" as const, conflicts };
 
     await setChangeContext(tx, actor, change.id);

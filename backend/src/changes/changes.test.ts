@@ -201,6 +201,20 @@ describe(`undo and redo (${databaseKind})`, () => {
     await expectProblem(await undo(user, deletion.id), 409);
   });
 
+  it("undoes two changes to one task newest first (Ctrl+Z, Ctrl+Z), then redoes them", async () => {
+    const task = await user.create({ title: "one" });
+    await user.call("PATCH", `${TASKS}/${task.id}/complete`);
+    const tick = await latest(user);
+    await user.call("PATCH", `${TASKS}/${task.id}`, { title: "two" });
+    const rename = await latest(user);
+    const undoRename = await undone(user, rename.id);
+    const undoTick = await undone(user, tick.id);
+    expect(await user.get(task.id)).toMatchObject({ title: "one", is_completed: false });
+    await undone(user, undoTick.id);
+    await undone(user, undoRename.id);
+    expect(await user.get(task.id)).toMatchObject({ title: "two", is_completed: true });
+  });
+
   it("an unknown change is 404", async () => {
     await expectProblem(await undo(user, 987_654_321), 404);
   });

@@ -10,6 +10,8 @@ const SHORTCUTS: [string[], string][] = [
   [["e"], "Edit the title (or Enter, or double-click)"],
   [["o"], "Open the task's details"],
   [["Delete"], "Delete the task (you can undo)"],
+  [["Ctrl", "Z"], "Undo your last change (⌘ Z on a Mac)"],
+  [["Ctrl", "Shift", "Z"], "Redo it"],
   [["Esc"], "Cancel an edit, clear the search, close a panel"],
   [["?"], "Show these shortcuts"],
 ];

@@ -5,14 +5,14 @@ import { useCallback, useRef, useState } from "react";
 import type { Task, TaskPage, TaskStats } from "@/lib/api";
 import type { DateFormat } from "@/lib/dates";
 import { listQueryString } from "@/lib/list-url";
-import { visibleCounts } from "@/lib/task-view";
 import type { ListParams } from "@/lib/tasks-query";
 import { useDateFormat } from "@/lib/use-date-format";
 import { useListParams } from "@/lib/use-list-params";
 import { useListRows } from "@/lib/use-list-rows";
 import { useLiveUpdates } from "@/lib/use-live-updates";
 import { useMinute } from "@/lib/use-minute";
-import { useDeleteWithUndo, useTaskActions, useTaskList, useTaskStats } from "@/lib/use-tasks";
+import { useTaskActions, useTaskList, useTaskStats } from "@/lib/use-tasks";
+import { useUndo } from "@/lib/use-undo";
 import { EmptyState, LoadFailed } from "./empty-state";
 import { JustAdded } from "./just-added";
 import { ShortcutsDialog, usePrefetchDialogs } from "./lazy-dialogs";
@@ -54,15 +54,16 @@ export function TaskApp({
   const { activeId, setActiveId, focusTask } = useRowFocus(newTaskRef);
   usePrefetchDialogs();
 
-  const { create, update, toggle, toggleAll } = useTaskActions((title) => {
+  const { create, update, toggle, toggleAll, remove, removeCompleted } = useTaskActions((title) => {
     // The server refused a new task: give the text back rather than lose it.
     setDraft((current) => current || title);
   });
-  const { hidden, remove, removeCompleted } = useDeleteWithUndo();
-  const { tasks, pinned, rows, unpin } = useListRows(list, hidden);
+  const { undo, redo } = useUndo();
+  const { tasks, pinned, rows, unpin } = useListRows(list);
   // The row the shortcuts act on: the one last focused, else the first (highlighted as such).
   const current = rows.find((t) => t.id === activeId) ?? rows[0];
-  const { left, completed, total } = visibleCounts(stats, hidden);
+  const { pending: left, completed } = stats;
+  const total = left + completed;
   const { add, announcement } = useAddTask(params, list, create);
   const details = useDetailsDialog(update, focusTask);
 
@@ -70,11 +71,12 @@ export function TaskApp({
     (task: Task) => {
       const index = rows.findIndex((t) => t.id === task.id);
       const neighbour = rows[index + 1] ?? rows[index - 1];
-      remove(task, "Task deleted");
+      remove(task);
       focusTask(neighbour ? neighbour.id : null);
     },
     [rows, remove, focusTask],
   );
+  const clearCompleted = useCallback(() => removeCompleted(undefined), [removeCompleted]);
   const edit = useTitleEdit({ update, deleteTask, focusTask, setActiveId });
 
   useKeptDrafts(
@@ -97,6 +99,8 @@ export function TaskApp({
     startEdit: edit.startEdit,
     openDetails: (task) => details.open({ task }),
     deleteTask,
+    undo,
+    redo,
     showShortcuts: () => setShortcutsOpen(true),
   });
 
@@ -186,7 +190,7 @@ export function TaskApp({
         left={left}
         completed={completed}
         total={total}
-        onClearCompleted={removeCompleted}
+        onClearCompleted={clearCompleted}
       />
       {details.dialog}
       {shortcutsOpen && <ShortcutsDialog open onOpenChange={setShortcutsOpen} />}

@@ -5,6 +5,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import type { Task, TaskChanges } from "@/lib/api";
 import { fromLocalInput, toLocalInput } from "@/lib/dates";
 import { descriptionError, tagsError, titleError } from "@/lib/task-fields";
+import { TaskHistory } from "./task-history";
 import { TextField } from "./text-field";
 
 export interface DetailsDraft {
@@ -276,6 +277,7 @@ export function TaskDetails({
               </div>
             )}
           </form>
+          {task.id > 0 && <TaskHistory taskId={task.id} />}
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>

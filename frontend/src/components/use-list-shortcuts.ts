@@ -15,6 +15,8 @@ interface ShortcutTargets {
   startEdit: (task: Task) => void;
   openDetails: (task: Task) => void;
   deleteTask: (task: Task) => void;
+  undo: () => void;
+  redo: () => void;
   showShortcuts: () => void;
 }
 
@@ -29,10 +31,22 @@ export function useListShortcuts(targets: ShortcutTargets) {
 
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
-      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.defaultPrevented || event.altKey) return;
       const target = event.target as HTMLElement;
+      // In a text field, Ctrl+Z undoes typing, as everywhere.
       if (target.closest(TEXT_ENTRY) || target.closest("[role=dialog]")) return;
       const { rows, activeId, ...act } = latest.current;
+      if (event.ctrlKey || event.metaKey) {
+        const key = event.key.toLowerCase();
+        // Ctrl+Z undoes the last change made here; Ctrl+Shift+Z (or Ctrl+Y) redoes (Cmd on a Mac).
+        const reverse =
+          key === "z" ? (event.shiftKey ? act.redo : act.undo) : key === "y" ? act.redo : null;
+        if (reverse) {
+          event.preventDefault();
+          reverse();
+        }
+        return;
+      }
       // j and k start from the row last focused; before there is one, they go to the first.
       const index = rows.findIndex((t) => t.id === activeId);
       const active = rows[index] ?? rows[0];

@@ -5,8 +5,10 @@ import {
   applyRemoteChange,
   type CachedList,
   changeTask,
+  clearCompleted,
   completeAll,
   confirmTask,
+  deleteTasks,
   newTask,
   removeTasks,
   type TaskCache,
@@ -301,5 +303,29 @@ describe("a change made elsewhere (the event stream)", () => {
   it("tasks deleted elsewhere leave every list", () => {
     const cache = applyRemoteChange(loadedCache(), change("delete", [milk, report], null));
     expect(titlesOf(cache)).toEqual([["Fix the sink"], ["Fix the sink"], [], ["Fix the sink"]]);
+  });
+});
+
+describe("deleting", () => {
+  it("takes the tasks off every list and out of the counts", () => {
+    const cache = deleteTasks(loadedCache(), [milk, report]);
+    expect(cache.lists.map((l) => l.data.pages.flatMap((p) => p.items.map((t) => t.id)))).toEqual([
+      [3],
+      [3],
+      [],
+      [3],
+    ]);
+    expect(cache.stats).toEqual({ total: 1, pending: 1, completed: 0, overdue: 0 });
+  });
+
+  it("Clear completed takes every completed task off every list, and counts none completed", () => {
+    const cache = clearCompleted(loadedCache());
+    expect(cache.lists.map((l) => l.data.pages.flatMap((p) => p.items.map((t) => t.id)))).toEqual([
+      [1, 3],
+      [1, 3],
+      [],
+      [1, 3],
+    ]);
+    expect(cache.stats).toEqual({ total: 2, pending: 2, completed: 0, overdue: 0 });
   });
 });

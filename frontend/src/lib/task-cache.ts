@@ -125,6 +125,32 @@ export function removeTasks(cache: TaskCache, ids: readonly number[]): TaskCache
   return editTasks(cache, (t) => (gone.has(t.id) ? null : t));
 }
 
+/** Tasks deleted here: off every list, and out of the counts. */
+export function deleteTasks(cache: TaskCache, tasks: readonly Task[]): TaskCache {
+  const completed = tasks.filter((task) => task.is_completed).length;
+  const pending = tasks.length - completed;
+  return editStats(
+    removeTasks(
+      cache,
+      tasks.map((task) => task.id),
+    ),
+    (s) => ({
+      ...s,
+      total: s.total - tasks.length,
+      pending: s.pending - pending,
+      completed: s.completed - completed,
+    }),
+  );
+}
+
+/** Clear completed: every completed task off every list, and none completed in the counts. */
+export function clearCompleted(cache: TaskCache): TaskCache {
+  return editStats(
+    editTasks(cache, (task) => (task.is_completed ? null : task)),
+    (s) => ({ ...s, total: s.total - s.completed, completed: 0 }),
+  );
+}
+
 /** Some of a task's fields changed (`task` is the task before the change). */
 export function changeTask(cache: TaskCache, task: Task, changes: TaskChanges): TaskCache {
   const next = editTasks(cache, (t) => (t.id === task.id ? { ...t, ...changes } : t));

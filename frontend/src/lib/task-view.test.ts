@@ -1,14 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Task, TaskPage } from "./api";
 import { savedTask, view } from "./task-fixtures";
-import { type Hidden, isHidden, placeInList, viewExcludes, visibleCounts } from "./task-view";
+import { placeInList, viewExcludes } from "./task-view";
 
 const task = savedTask;
-
-const hiding = (tasks: Task[], completed = false): Hidden => ({
-  tasks: new Map(tasks.map((t) => [t.id, t])),
-  completed,
-});
 
 const pages = (...items: Task[][]): { pages: TaskPage[] } => ({
   pages: items.map((page) => ({ items: page, next_cursor: null })),
@@ -64,29 +59,5 @@ describe("where a new task goes among the loaded rows", () => {
     const ranked = pages([task(1, { priority: "high" }), task(2, { priority: "low" })]);
     const medium = task(-1, { priority: "medium" });
     expect(placeInList(medium, view({ sort: "-priority" }), ranked)).toEqual([0, 1]);
-  });
-});
-
-describe("the counts shown", () => {
-  it("leave out the tasks deleted here whose undo window is open", () => {
-    const stats = { total: 5, pending: 3, completed: 2, overdue: 0 };
-    expect(visibleCounts(stats, hiding([]))).toEqual({ left: 3, completed: 2, total: 5 });
-    const hidden = hiding([task(1), task(2, { is_completed: true })]);
-    expect(visibleCounts(stats, hidden)).toEqual({ left: 2, completed: 1, total: 3 });
-  });
-
-  it("never go below zero when the server's counts are behind", () => {
-    const stats = { total: 1, pending: 1, completed: 0, overdue: 0 };
-    const hidden = hiding([task(1), task(2), task(3, { is_completed: true })]);
-    expect(visibleCounts(stats, hidden)).toEqual({ left: 0, completed: 0, total: 0 });
-  });
-
-  it("while Clear completed waits, hide every completed task, loaded or not, and count none", () => {
-    const stats = { total: 7, pending: 3, completed: 4, overdue: 0 };
-    const hidden = hiding([task(1)], true);
-    expect(visibleCounts(stats, hidden)).toEqual({ left: 2, completed: 0, total: 2 });
-    expect(isHidden(hidden, task(9, { is_completed: true }))).toBe(true);
-    expect(isHidden(hidden, task(9))).toBe(false);
-    expect(isHidden(hidden, task(1))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // Which tasks a view of the list holds, and in what order, as the API decides it: the browser
 // needs the same answers to place a change on screen before the server has seen it.
-import type { Task, TaskPage, TaskStats } from "./api";
+import type { Task, TaskPage } from "./api";
 import type { ListParams, Sort } from "./tasks-query";
 
 /** Whether a task passes a view's status filter and tag (the search is the server's to judge). */
@@ -77,32 +77,4 @@ export function placeInList(
   // After every loaded row: it is only in place if nothing is left to load.
   if (!lastPage || lastPage.next_cursor) return null;
   return [last, lastPage.items.length];
-}
-
-/**
- * The tasks deleted here whose undo window is still open: off the screen, and not yet off the
- * server. `completed`: Clear completed is waiting, and every completed task is hidden (one ticked
- * meanwhile too: it is completed when the clear runs, so it goes with the rest).
- */
-export interface Hidden {
-  tasks: ReadonlyMap<number, Task>;
-  completed: boolean;
-}
-
-export const NOTHING_HIDDEN: Hidden = { tasks: new Map(), completed: false };
-
-export const isHidden = (hidden: Hidden, task: Task) =>
-  hidden.tasks.has(task.id) || (hidden.completed && task.is_completed);
-
-/** The counts the footer shows: the server's, less the hidden tasks. */
-export function visibleCounts(stats: TaskStats, hidden: Hidden) {
-  let hiddenPending = 0;
-  let hiddenCompleted = 0;
-  for (const task of hidden.tasks.values()) {
-    if (task.is_completed) hiddenCompleted++;
-    else hiddenPending++;
-  }
-  const left = Math.max(0, stats.pending - hiddenPending);
-  const completed = hidden.completed ? 0 : Math.max(0, stats.completed - hiddenCompleted);
-  return { left, completed, total: left + completed };
 }

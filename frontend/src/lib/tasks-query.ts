@@ -53,6 +53,7 @@ export const taskKeys = {
   all: ["tasks"] as const,
   list: (params: ListParams) => ["tasks", "list", params] as const,
   stats: ["tasks", "stats"] as const,
+  history: (taskId: number) => ["tasks", "history", taskId] as const,
   // Not under "tasks": it is this tab's own record, and refetching the tasks must not touch it.
   justAdded: ["just-added"] as const,
 };

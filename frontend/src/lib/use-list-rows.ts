@@ -1,25 +1,22 @@
 "use client";
 import { useEffect, useMemo } from "react";
 import type { TaskPage } from "./api";
-import { type Hidden, isHidden } from "./task-view";
 import { useJustAdded } from "./use-tasks";
 
 /**
- * The rows on screen: the loaded list less the tasks deleted here (their undo window still open),
- * and above it, under "Just added", the new tasks the loaded rows do not show (yet), so that none
- * ever vanishes.
+ * The rows on screen: the loaded list, and above it, under "Just added", the new tasks the loaded
+ * rows do not show (yet), so that none ever vanishes.
  */
-export function useListRows(
-  list: { data: { pages: TaskPage[] } | undefined; isPlaceholderData: boolean },
-  hidden: Hidden,
-) {
+export function useListRows(list: {
+  data: { pages: TaskPage[] } | undefined;
+  isPlaceholderData: boolean;
+}) {
   const { added, unpin } = useJustAdded();
-  const loaded = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
-  const tasks = useMemo(() => loaded.filter((t) => !isHidden(hidden, t)), [loaded, hidden]);
+  const tasks = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
   const pinned = useMemo(() => {
-    const shown = new Set(loaded.map((t) => t.id));
-    return added.filter((t) => !shown.has(t.id) && !isHidden(hidden, t));
-  }, [added, loaded, hidden]);
+    const shown = new Set(tasks.map((t) => t.id));
+    return added.filter((t) => !shown.has(t.id));
+  }, [added, tasks]);
   // Every row on screen, in order: what the shortcuts move through and act on.
   const rows = useMemo(() => [...pinned, ...tasks], [pinned, tasks]);
 
@@ -28,10 +25,10 @@ export function useListRows(
   const { isPlaceholderData } = list;
   useEffect(() => {
     if (isPlaceholderData) return;
-    const shown = new Set(loaded.map((t) => t.id));
+    const shown = new Set(tasks.map((t) => t.id));
     const placed = new Set(added.filter((t) => shown.has(t.id)).map((t) => t.id));
     if (placed.size > 0) unpin(placed);
-  }, [added, loaded, isPlaceholderData, unpin]);
+  }, [added, tasks, isPlaceholderData, unpin]);
 
   return { tasks, pinned, rows, unpin };
 }

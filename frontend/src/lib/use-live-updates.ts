@@ -4,10 +4,10 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useSyncExternalStore } from "react";
 import { type StreamStatus, startChangeStream } from "./change-stream";
+import { editCache } from "./edit-cache";
 import { isOwnRequest, noteOwnChange } from "./own-changes";
 import { applyRemoteChange } from "./task-cache";
 import { taskKeys } from "./tasks-query";
-import { editCache } from "./use-tasks";
 
 // ---- The stream's status, for the status line (components/app-status.tsx) ----
 let status: StreamStatus | "off" = "off";

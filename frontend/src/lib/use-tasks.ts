@@ -2,15 +2,8 @@
 // The task list's data: cached by TanStack Query, changed optimistically (the screen changes at
 // once, the server is told after), and put right from the server when it refuses. The changes
 // themselves are pure functions (lib/task-cache.ts); here they are wired to the query client.
-import {
-  type QueryClient,
-  useInfiniteQuery,
-  useMutation,
-  useQuery,
-  useQueryClient,
-} from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState } from "react";
-import { toast } from "sonner";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useRef, useState } from "react";
 import { toastError } from "@/components/retry-countdown";
 import {
   ApiError,
@@ -22,54 +15,27 @@ import {
   type TaskPage,
   type TaskStats,
 } from "./api";
+import { editCache } from "./edit-cache";
+import { ownRequestHeaders, ownRequestId } from "./own-changes";
 import {
   addTask,
   changeTask,
+  clearCompleted,
   completeAll,
   confirmTask,
+  deleteTasks,
   type ListData,
-  removeTasks,
-  type TaskCache,
   toggleTask,
   unaddTask,
   unchangeTask,
   unpinTasks,
   untoggleTask,
 } from "./task-cache";
-import { type Hidden, NOTHING_HIDDEN } from "./task-view";
 import { type ListParams, listQuery, taskKeys } from "./tasks-query";
+import { useUndo } from "./use-undo";
 
-export const UNDO_MS = 5000;
 /** Every task path names the caller as "me". */
 const me = { user_id: "me" } as const;
-
-function readCache(qc: QueryClient): TaskCache {
-  return {
-    lists: qc
-      .getQueriesData<ListData>({ queryKey: ["tasks", "list"] })
-      .flatMap(([key, data]) => (data ? [{ params: key[2] as ListParams, data }] : [])),
-    justAdded: qc.getQueryData<Task[]>(taskKeys.justAdded),
-    stats: qc.getQueryData<TaskStats>(taskKeys.stats),
-  };
-}
-
-/** Applies a change from lib/task-cache.ts to the query client's data, writing back only the
- * queries the change replaced (the functions keep the objects they leave alone). */
-export function editCache(qc: QueryClient, change: (cache: TaskCache) => TaskCache) {
-  const before = readCache(qc);
-  const after = change(before);
-  if (after.justAdded && after.justAdded !== before.justAdded) {
-    qc.setQueryData<Task[]>(taskKeys.justAdded, [...after.justAdded]);
-  }
-  for (const [i, list] of after.lists.entries()) {
-    if (list.data !== before.lists[i]?.data) {
-      qc.setQueryData<ListData>(taskKeys.list(list.params), list.data);
-    }
-  }
-  if (after.stats && after.stats !== before.stats) {
-    qc.setQueryData<TaskStats>(taskKeys.stats, after.stats);
-  }
-}
 
 const sameParams = (a: ListParams, b: ListParams) =>
   a.filter === b.filter && a.q === b.q && a.tag === b.tag && a.sort === b.sort;
@@ -111,18 +77,33 @@ export function useTaskStats(initial: TaskStats) {
   });
 }
 
+/** The headers a change is sent with (its request id, lib/own-changes.ts). */
+type RequestHeaders = { headers: Record<string, string> };
+
 /** One action on many tasks: those with `ids`, or every one the list with `filter` shows. */
-const bulk = (request: BulkRequest, init: { keepalive?: boolean } = {}) =>
+const bulk = (request: BulkRequest, init: RequestHeaders) =>
   data(client.POST("/api/{user_id}/tasks/bulk", { params: { path: me }, body: request, ...init }));
 
-const deleteTask = (id: number, init: { keepalive?: boolean } = {}) =>
-  data(client.DELETE("/api/{user_id}/tasks/{id}", { params: { path: { ...me, id } }, ...init }));
+const deleteTask = (id: number, init: RequestHeaders) =>
+  data(
+    client.DELETE("/api/{user_id}/tasks/{id}", { params: { path: { ...me, id } }, ...init }),
+  ).catch((error) => {
+    // Already gone (another tab, another device): what the user wanted.
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+  });
+
+/** What a change was, in words: it can be undone with Ctrl+Z, and from a toast with `toast`. */
+interface Undoable {
+  label: string;
+  toast?: string;
+}
 
 /** Shared by every change: the optimistic edit happens in the same tick as the click (so the
  * next paint shows it), refetches that would overwrite it are cancelled, the server's refusal is
- * shown, and the list is refetched once the last change in flight has settled. */
+ * shown, and the list is refetched once the last change in flight has settled. Each change goes
+ * with a request id of its own, by which undo finds it in the change log (lib/undo.ts). */
 function useTaskMutation<V, R>(
-  run: (variables: V) => Promise<R>,
+  run: (variables: V, init: RequestHeaders) => Promise<R>,
   optimistic: (variables: V) => void,
   failure: string,
   extra: {
@@ -130,15 +111,23 @@ function useTaskMutation<V, R>(
     onError?: (variables: V) => void;
     /** Changes with the same scope reach the server one after another, in the order made. */
     scope?: string;
+    /** How the change reads in the undo history (and its toast), once it is saved. */
+    undoable?: (variables: V, result: R) => Undoable;
   } = {},
 ) {
   const qc = useQueryClient();
+  const { offerUndo } = useUndo();
   const mutation = useMutation({
     mutationKey: ["tasks"],
     scope: extra.scope ? { id: extra.scope } : undefined,
-    mutationFn: run,
-    onSuccess: extra.onSuccess,
-    onError: (error, variables) => {
+    mutationFn: ({ variables, requestId }: { variables: V; requestId: string }) =>
+      run(variables, { headers: ownRequestHeaders(requestId) }),
+    onSuccess: (result, { variables, requestId }) => {
+      extra.onSuccess?.(result, variables);
+      const undoable = extra.undoable?.(variables, result);
+      if (undoable) offerUndo(requestId, undoable.label, undoable.toast);
+    },
+    onError: (error, { variables }) => {
       toastError(failure, error);
       extra.onError?.(variables);
     },
@@ -153,10 +142,10 @@ function useTaskMutation<V, R>(
   const optimisticRef = useRef(optimistic);
   optimisticRef.current = optimistic;
   return useCallback(
-    (variables: V, options?: Parameters<typeof mutate>[1]) => {
+    (variables: V, options?: { onError?: (error: Error) => void }) => {
       void qc.cancelQueries({ queryKey: taskKeys.all });
       optimisticRef.current(variables);
-      mutate(variables, options);
+      mutate({ variables, requestId: ownRequestId() }, options);
     },
     [qc, mutate],
   );
@@ -189,15 +178,18 @@ export function useJustAdded() {
 
 export type TaskActions = ReturnType<typeof useTaskActions>;
 
+const quoted = (task: Task) => `“${task.title}”`;
+
 export function useTaskActions(onCreateFailed: (title: string) => void) {
   const qc = useQueryClient();
 
   const create = useTaskMutation(
-    ({ task }: { task: Task; pin: boolean }) =>
+    ({ task }: { task: Task; pin: boolean }, init) =>
       data(
         client.POST("/api/{user_id}/tasks", {
           params: { path: me, header: { "idempotency-key": crypto.randomUUID() } },
           body: { title: task.title },
+          ...init,
         }),
       ),
     ({ task, pin }) => editCache(qc, (cache) => addTask(cache, task, { pin })),
@@ -211,11 +203,12 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
         editCache(qc, (cache) => unaddTask(cache, task));
         onCreateFailed(task.title);
       },
+      undoable: ({ task }) => ({ label: `Added ${quoted(task)}` }),
     },
   );
 
   const update = useTaskMutation(
-    ({ task, changes }: { task: Task; changes: TaskChanges }) =>
+    ({ task, changes }: { task: Task; changes: TaskChanges }, init) =>
       // No If-Match: a PATCH carries only the fields the user changed, so it cannot undo a change
       // to another field, and this tab's own quick successive changes (tick, then rename) must
       // not refuse each other for a version the cache has not caught up with yet.
@@ -223,149 +216,79 @@ export function useTaskActions(onCreateFailed: (title: string) => void) {
         client.PATCH("/api/{user_id}/tasks/{id}", {
           params: { path: { ...me, id: task.id } },
           body: changes,
+          ...init,
         }),
       ),
     ({ task, changes }) => editCache(qc, (cache) => changeTask(cache, task, changes)),
     "Couldn't save the change",
     {
       onError: ({ task, changes }) => editCache(qc, (cache) => unchangeTask(cache, task, changes)),
+      undoable: ({ task }) => ({ label: `Edited ${quoted(task)}` }),
     },
   );
 
   const toggle = useTaskMutation(
-    (task: Task) =>
+    (task: Task, init) =>
       data(
         client.PATCH("/api/{user_id}/tasks/{id}/complete", {
           params: { path: { ...me, id: task.id } },
           body: { is_completed: !task.is_completed },
+          ...init,
         }),
       ),
     (task) => editCache(qc, (cache) => toggleTask(cache, task, new Date().toISOString())),
     "Couldn't update the task",
-    { onError: (task) => editCache(qc, (cache) => untoggleTask(cache, task)) },
+    {
+      onError: (task) => editCache(qc, (cache) => untoggleTask(cache, task)),
+      // Ctrl+Z undoes it; a toast for every tick would bury the list.
+      undoable: (task) => ({
+        label: `${task.is_completed ? "Reopened" : "Completed"} ${quoted(task)}`,
+      }),
+    },
   );
 
   const toggleAll = useTaskMutation(
     // One request, one statement on the server: every task, loaded or not.
-    (complete: boolean) =>
-      bulk({
-        action: complete ? "complete" : "uncomplete",
-        filter: { status: complete ? "pending" : "completed" },
-      }),
+    (complete: boolean, init) =>
+      bulk(
+        {
+          action: complete ? "complete" : "uncomplete",
+          filter: { status: complete ? "pending" : "completed" },
+        },
+        init,
+      ),
     (complete) => editCache(qc, (cache) => completeAll(cache, complete, new Date().toISOString())),
     "Couldn't update all tasks",
-  );
-
-  return { create, update, toggle, toggleAll };
-}
-
-/** A delete waiting for its undo window to close: one task, or every completed one. */
-type Deletion = { task: Task } | { completed: true };
-
-/**
- * Deleting hides the tasks at once and offers Undo; the server is told only when the undo window
- * closes (or the page is left), so Undo gives back exactly the same task.
- */
-export function useDeleteWithUndo() {
-  const qc = useQueryClient();
-  const [hidden, setHidden] = useState<Hidden>(NOTHING_HIDDEN);
-  const pending = useRef(new Map<string, { deletion: Deletion; timer: number }>());
-
-  /** Hides (or shows again) what a deletion takes off the screen. */
-  const hide = useCallback((deletion: Deletion, hiding: boolean) => {
-    setHidden((current) => {
-      if ("completed" in deletion) return { ...current, completed: hiding };
-      const tasks = new Map(current.tasks);
-      if (hiding) tasks.set(deletion.task.id, deletion.task);
-      else tasks.delete(deletion.task.id);
-      return { ...current, tasks };
-    });
-  }, []);
-
-  /** Tells the server. `keepalive`: the page is being left, and the request must outlive it. */
-  const send = useCallback(async (deletion: Deletion, keepalive = false) => {
-    if ("completed" in deletion) {
-      await bulk({ action: "delete", filter: { status: "completed" } }, { keepalive });
-      return;
-    }
-    await deleteTask(deletion.task.id, { keepalive }).catch((error) => {
-      // Already gone (another tab): what the user wanted.
-      if (!(error instanceof ApiError && error.status === 404)) throw error;
-    });
-  }, []);
-
-  const commit = useCallback(
-    async (key: string) => {
-      const entry = pending.current.get(key);
-      if (!entry) return;
-      pending.current.delete(key);
-      const { deletion } = entry;
-      try {
-        await send(deletion);
-        if ("task" in deletion) editCache(qc, (cache) => removeTasks(cache, [deletion.task.id]));
-      } catch (error) {
-        toastError("Couldn't delete", error);
-      } finally {
-        // Hidden until the list is fetched again, so a cleared task does not flash back first.
-        await qc.invalidateQueries({ queryKey: taskKeys.all });
-        hide(deletion, false);
-      }
+    {
+      undoable: (complete, result) => {
+        const label = `${complete ? "Completed" : "Reopened"} ${tasksCount(result.ids.length)}`;
+        return { label, toast: label };
+      },
     },
-    [qc, hide, send],
   );
 
-  const schedule = useCallback(
-    (deletion: Deletion, key: string, label: string) => {
-      hide(deletion, true);
-      const timer = window.setTimeout(() => commit(key), UNDO_MS);
-      pending.current.set(key, { deletion, timer });
-      toast(label, {
-        id: `delete-${key}`,
-        duration: UNDO_MS,
-        action: {
-          label: "Undo",
-          onClick: () => {
-            window.clearTimeout(timer);
-            pending.current.delete(key);
-            hide(deletion, false);
-          },
-        },
-      });
-    },
-    [commit, hide],
-  );
-
-  const remove = useCallback(
-    (task: Task, label: string) => schedule({ task }, String(task.id), label),
-    [schedule],
+  const remove = useTaskMutation(
+    (task: Task, init) => deleteTask(task.id, init),
+    (task) => editCache(qc, (cache) => deleteTasks(cache, [task])),
+    "Couldn't delete",
+    { undoable: (task) => ({ label: `Deleted ${quoted(task)}`, toast: "Task deleted" }) },
   );
 
   /** Clear completed: every completed task, loaded or not, in one request. */
-  const removeCompleted = useCallback(() => {
-    if (pending.current.has("completed")) return;
-    const count = qc.getQueryData<TaskStats>(taskKeys.stats)?.completed ?? 0;
-    schedule(
-      { completed: true },
-      "completed",
-      `${count} completed ${count === 1 ? "task" : "tasks"} cleared`,
-    );
-  }, [qc, schedule]);
+  const removeCompleted = useTaskMutation(
+    (_: undefined, init) => bulk({ action: "delete", filter: { status: "completed" } }, init),
+    () => editCache(qc, (cache) => clearCompleted(cache)),
+    "Couldn't clear the completed tasks",
+    {
+      undoable: (_, result) => {
+        const label = `${tasksCount(result.ids.length, "completed")} cleared`;
+        return { label, toast: label };
+      },
+    },
+  );
 
-  // Leaving the page must not lose a delete the user meant: send what is still waiting.
-  useEffect(() => {
-    const flush = () => {
-      for (const [key, { deletion, timer }] of pending.current) {
-        window.clearTimeout(timer);
-        pending.current.delete(key);
-        void send(deletion, true).catch(() => {});
-      }
-    };
-    window.addEventListener("pagehide", flush);
-    return () => {
-      window.removeEventListener("pagehide", flush);
-      flush();
-    };
-  }, [send]);
-
-  return { hidden, remove, removeCompleted };
+  return { create, update, toggle, toggleAll, remove, removeCompleted };
 }
+
+const tasksCount = (count: number, kind = "") =>
+  `${count} ${kind ? `${kind} ` : ""}${count === 1 ? "task" : "tasks"}`;
