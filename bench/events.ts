@@ -21,6 +21,9 @@ const DEVICES = smoke ? 2 : 10;
 const RATE = smoke ? 20 : 200;
 const SECONDS = smoke ? 2 : 20;
 const IDLE_STREAMS = smoke ? [20, 50] : [1000, 10_000];
+/** How long the idle streams settle, then how long their CPU is measured. */
+const SETTLE_MS = smoke ? 1000 : 5000;
+const IDLE_MS = smoke ? 2000 : 10_000;
 const serverUrl = process.env.BENCH_DATABASE_URL;
 if (!serverUrl) throw new Error("Set BENCH_DATABASE_URL to a Postgres server.");
 const resultsFile = fileURLToPath(new URL("./results/events.md", import.meta.url));
@@ -114,7 +117,7 @@ await withThrowawayDatabase(serverUrl, async (url) => {
     }
     await Promise.all(writes);
     const achieved = (RATE * SECONDS) / ((performance.now() - started) / 1000);
-    await sleep(2000); // the last deliveries
+    await sleep(smoke ? 500 : 2000); // the last deliveries
     for (const stream of streams) stream.close();
     latencies.sort((a, b) => a - b);
     const expected = RATE * SECONDS * DEVICES;
@@ -126,7 +129,7 @@ await withThrowawayDatabase(serverUrl, async (url) => {
       `| ${latencies.length} | ${expected} | ${achieved.toFixed(0)} | ${ms(percentile(latencies, 0.5))} | ${ms(percentile(latencies, 0.99))} | ${ms(latencies.at(-1) ?? Number.NaN)} |`,
       "",
     );
-    await sleep(3000); // the closed streams are gone from the server
+    await sleep(smoke ? 500 : 3000); // the closed streams are gone from the server
 
     // ---- Memory and idle CPU per stream ----
     const baseline = server.rss();
@@ -143,11 +146,11 @@ await withThrowawayDatabase(serverUrl, async (url) => {
         }
         await Promise.all(batch);
       }
-      await sleep(5000); // settled
+      await sleep(SETTLE_MS);
       const rss = server.rss();
       const cpuBefore = cpuMs(server.process.pid as number);
-      await sleep(10_000);
-      const cpuPercent = (cpuMs(server.process.pid as number) - cpuBefore) / 100;
+      await sleep(IDLE_MS);
+      const cpuPercent = ((cpuMs(server.process.pid as number) - cpuBefore) / IDLE_MS) * 100;
       rows.push(
         `| ${count} | ${mb(rss)} | ${((rss - baseline) / count / 1024).toFixed(1)} KB | ${cpuPercent.toFixed(1)}% |`,
       );
@@ -171,8 +174,8 @@ const report = `# Event stream (GET /api/me/events)
 The API bundle in its own process (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`) on local Postgres
 (throw-away database); the clients (fetch + eventsource-parser) and the writers in the
 benchmark's process, on the same ${cpus().length}-core machine. Produced by \`npm run bench:events${smoke ? " -- --smoke" : ""}\` on
-${new Date().toISOString().slice(0, 10)}, Node ${process.version}. A delivery that reached a stream before
-its writer got the 201 counts as 0 ms.
+${new Date().toISOString().slice(0, 10)}, Node ${process.version}. A delivery that reached a stream before its
+writer got the 201 counts as 0 ms. Memory is the server's RSS, garbage collection permitting.
 
 ${lines.join("\n")}`;
 if (!smoke) writeFileSync(resultsFile, report);
