@@ -93,10 +93,11 @@ export function createApp({ database, logger, config, revocations, feed }: AppDe
   );
   api.use(requireJsonBody);
   api.use(announceChanges(feed));
+  const cursors = createCursorCodec(config.secret);
   api
     .route("/", meRouter())
-    .route("/", tasksRouter({ db: database.db, cursors: createCursorCodec(config.secret) }))
-    .route("/", changesRouter({ db: database.db, feed, revocations, logger }));
+    .route("/", tasksRouter({ db: database.db, cursors }))
+    .route("/", changesRouter({ db: database.db, cursors, feed, revocations, logger }));
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestId());

@@ -2,10 +2,12 @@
 // in change-feed.ts.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { EVENTS, HEARTBEAT_SECONDS } from "@todo/contract/changes";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import type { Revocations } from "../auth/token-revocations.ts";
 import type { Db } from "../db/client.ts";
+import type { CursorCodec } from "../lib/cursor.ts";
 import type { AppEnv } from "../lib/hono-env.ts";
 import type { Logger } from "../lib/logger.ts";
 import { ownPath } from "../lib/own-path.ts";
@@ -38,11 +40,12 @@ const resumeFrom = (header: number | undefined, query: number | undefined) => he
 
 export function changesRouter(deps: {
   db: Db;
+  cursors: CursorCodec;
   feed: ChangeFeed;
   revocations: Revocations;
   logger: Logger;
 }) {
-  const { db, feed, revocations, logger } = deps;
+  const { db, cursors, feed, revocations, logger } = deps;
   const router = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   router.use("/:user_id/events", ownPath);
   router.use("/:user_id/activity", ownPath);
@@ -134,15 +137,15 @@ export function changesRouter(deps: {
     })
     .openapi(routes.activity, async (c) => {
       const { cursor, limit } = c.req.valid("query");
-      return c.json(await service.changePage(db, c.get("user").id, { cursor, limit }), 200);
+      const page = await service.changePage(db, cursors, c.get("user").id, { cursor, limit });
+      return page ? c.json(page, 200) : badCursor(c);
     })
     .openapi(routes.history, async (c) => {
       const { id } = c.req.valid("param");
       const { cursor, limit } = c.req.valid("query");
-      return c.json(
-        await service.changePage(db, c.get("user").id, { taskId: id, cursor, limit }),
-        200,
-      );
+      const query = { taskId: id, cursor, limit };
+      const page = await service.changePage(db, cursors, c.get("user").id, query);
+      return page ? c.json(page, 200) : badCursor(c);
     })
     .openapi(routes.undo, async (c) => {
       const result = await service.undoChange(db, actorOf(c), c.req.valid("param").id);
@@ -159,6 +162,9 @@ export function changesRouter(deps: {
       return c.json(result.change, 200);
     });
 }
+
+const badCursor = (c: Context<AppEnv>) =>
+  problem(c, 400, { detail: "The cursor is damaged, or was made for another list." });
 
 /** One change event: its id is the change's, so a reconnecting client resumes right after it. */
 function sendChange(stream: SSEStreamingApi, change: service.ChangeView) {

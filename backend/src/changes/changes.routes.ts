@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { changeIdSchema, changeSchema, EVENTS, HEARTBEAT_SECONDS } from "@todo/contract/changes";
 import { problemSchema } from "@todo/contract/problem";
-import { PAGE_SIZE, PAGE_SIZE_MAX, TASK_ID_MAX } from "@todo/contract/tasks";
+import { CURSOR_MAX, PAGE_SIZE, PAGE_SIZE_MAX, TASK_ID_MAX } from "@todo/contract/tasks";
 import { commonErrors, json, problem, userParams } from "../lib/route-parts.ts";
 import { Task } from "../tasks/tasks.routes.ts";
 
@@ -19,12 +19,11 @@ const ChangePage = z
   .openapi("ChangePage");
 
 const pageQuery = z.object({
-  cursor: z
-    .string()
-    .regex(/^\d{1,16}$/, "must be a next_cursor from the previous page")
-    .optional(),
+  cursor: z.string().max(CURSOR_MAX).optional(),
   limit: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE),
 });
+
+const badCursor = problem("The cursor is damaged or belongs to another list.");
 
 const tags = ["changes"];
 
@@ -71,7 +70,11 @@ export const activity = createRoute({
   tags,
   summary: "Your recent changes, newest first",
   request: { params: userParams, query: pageQuery },
-  responses: { 200: json(ChangePage, "One page of changes."), ...commonErrors },
+  responses: {
+    200: json(ChangePage, "One page of changes."),
+    400: badCursor,
+    ...commonErrors,
+  },
 });
 
 export const history = createRoute({
@@ -92,7 +95,11 @@ export const history = createRoute({
     }),
     query: pageQuery,
   },
-  responses: { 200: json(ChangePage, "One page of the task's changes."), ...commonErrors },
+  responses: {
+    200: json(ChangePage, "One page of the task's changes."),
+    400: badCursor,
+    ...commonErrors,
+  },
 });
 
 const UndoConflict = problemSchema

@@ -4,6 +4,7 @@ import { and, desc, eq, getTableColumns, gt, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { prepared } from "../db/prepared.ts";
 import { type Change, changes, type Task, tasks } from "../db/schema.ts";
+import type { CursorCodec } from "../lib/cursor.ts";
 import { toIsoUtc } from "../lib/timestamps.ts";
 import { type Actor, setChangeContext } from "./change-context.ts";
 
@@ -107,22 +108,32 @@ export interface ChangePage {
 }
 
 /**
- * One page of the user's changes, newest first, before the change `cursor` names (a change id as
- * text); only those touching `taskId` when given, each narrowed to that task.
+ * One page of the user's changes, newest first, after the page `cursor` ended (an opaque, signed
+ * cursor, as the tasks list's); only those touching `taskId` when given, each narrowed to that
+ * task. Undefined when the cursor is damaged or was made for someone else.
  */
 export async function changePage(
   db: Db,
+  cursors: CursorCodec,
   userId: string,
   options: { taskId?: number; cursor?: string; limit: number },
-): Promise<ChangePage> {
+): Promise<ChangePage | undefined> {
   const { taskId, cursor, limit } = options;
+  // A position in the user's log: good for any of their change lists (a task's or all of them).
+  const binding = JSON.stringify(["changes", userId]);
+  let before: number | undefined;
+  if (cursor !== undefined) {
+    const position = cursors.decode(cursor, binding);
+    if (typeof position !== "number") return undefined;
+    before = position;
+  }
   const rows = await db
     .select()
     .from(changes)
     .where(
       and(
         eq(changes.user_id, userId),
-        cursor === undefined ? undefined : lt(changes.id, Number(cursor)),
+        before === undefined ? undefined : lt(changes.id, before),
         taskId === undefined ? undefined : sql`${changes.task_ids} @> array[${taskId}]::integer[]`,
       ),
     )
@@ -139,7 +150,8 @@ export async function changePage(
           after: change.after?.filter((task) => task.id === taskId) ?? null,
         }));
   const last = page.at(-1);
-  return { items, next_cursor: rows.length > limit && last ? String(last.id) : null };
+  const more = rows.length > limit && last !== undefined;
+  return { items, next_cursor: more ? cursors.encode(last.id, binding) : null };
 }
 
 /** The fields a user sets (and completed_at, which follows them): what undo puts back. */

@@ -1,12 +1,13 @@
 // The change log over real HTTP: every mutation writes one change with who and which request, a
 // rolled-back one writes none, history and activity read it, and undo reverses each kind of change.
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { databaseKind } from "../../test/helpers.ts";
-import type { Task } from "../db/schema.ts";
+import { changes, type Task } from "../db/schema.ts";
 import { type ApiUser, expectProblem, TASKS, useTasksApi } from "../tasks/tasks.test-helpers.ts";
-import type { ChangePage, ChangeView } from "./changes.service.ts";
+import { type ChangePage, type ChangeView, compactChanges } from "./changes.service.ts";
 
-const { newUser, useUser } = useTasksApi();
+const { app, newUser, useUser } = useTasksApi();
 
 async function activity(user: ApiUser, query = ""): Promise<ChangePage> {
   const response = await user.call("GET", `/api/me/activity?${query}`);
@@ -217,5 +218,30 @@ describe(`undo and redo (${databaseKind})`, () => {
 
   it("an unknown change is 404", async () => {
     await expectProblem(await undo(user, 987_654_321), 404);
+  });
+});
+
+describe(`retention (${databaseKind})`, () => {
+  const user = useUser();
+
+  it("deletes changes older than the retention, a batch at a time, and keeps the rest", async () => {
+    const old = await user.create({ title: "long ago" });
+    const oldChange = await latest(user);
+    await user.create({ title: "recent" });
+    const recent = await latest(user);
+    const { db } = app.database;
+    await db
+      .update(changes)
+      .set({ created_at: sql`now() - interval '31 days'` })
+      .where(and(eq(changes.user_id, user.id), eq(changes.id, oldChange.id)));
+
+    // Other users' old changes may be in this file's database too: at least ours goes.
+    expect(await compactChanges(db, 30, 1)).toBeGreaterThanOrEqual(1);
+    const ids = (await activity(user)).items.map((change) => change.id);
+    expect(ids).toContain(recent.id);
+    expect(ids).not.toContain(oldChange.id);
+    // Its task stays; only the record of how it came to be is gone.
+    expect((await user.get(old.id)).title).toBe("long ago");
+    await expectProblem(await undo(user, oldChange.id), 404);
   });
 });

@@ -63,7 +63,12 @@ describe(`the spec-driven fuzzer (${databaseKind})`, () => {
     let generating = 0;
 
     const run = async (request: FuzzRequest) => {
-      const sent = await send(baseUrl, request);
+      // A request that fails outright (the connection cut) names its seed and what it was.
+      const sent = await send(baseUrl, request).catch((error: Error) => {
+        throw new Error(
+          `seed ${SEED}: ${request.op.method} ${request.op.path} [${request.kind}]: ${error.message}`,
+        );
+      });
       requests++;
       byStatus[sent.status] = (byStatus[sent.status] ?? 0) + 1;
       byKind[request.kind]++;
