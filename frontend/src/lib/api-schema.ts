@@ -2562,6 +2562,26 @@ export interface operations {
                     "application/json": components["schemas"]["ChangePage"];
                 };
             };
+            /** @description The cursor is damaged or belongs to another list. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        request_id?: string;
+                        code?: string;
+                        errors?: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
             /** @description No credentials, or bad ones. */
             401: {
                 headers: {
@@ -2727,6 +2747,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChangePage"];
+                };
+            };
+            /** @description The cursor is damaged or belongs to another list. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        request_id?: string;
+                        code?: string;
+                        errors?: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
                 };
             };
             /** @description No credentials, or bad ones. */
