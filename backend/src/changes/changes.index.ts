@@ -46,6 +46,18 @@ export function changesRouter(deps: {
   logger: Logger;
 }) {
   const { db, cursors, feed, revocations, logger } = deps;
+  // One read of the log for the streams of a user that wait at the same place (a user's tabs and
+  // devices all wake for each change): a change to a user with ten open streams is one query.
+  const reads = new Map<string, Promise<Awaited<ReturnType<typeof service.changesAfter>>>>();
+  const readAfter = (userId: string, cursor: number) => {
+    const key = `${userId} ${cursor}`;
+    let read = reads.get(key);
+    if (!read) {
+      read = service.changesAfter(db, userId, cursor, BATCH).finally(() => reads.delete(key));
+      reads.set(key, read);
+    }
+    return read;
+  };
   const router = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   router.use("/:user_id/events", ownPath);
   router.use("/:user_id/activity", ownPath);
@@ -85,7 +97,7 @@ export function changesRouter(deps: {
           do {
             again = false;
             for (;;) {
-              const batch = await service.changesAfter(db, userId, cursor, BATCH);
+              const batch = await readAfter(userId, cursor);
               for (const change of batch) {
                 if (stream.aborted || stream.closed) return;
                 await sendChange(stream, service.changeView(change));
