@@ -106,3 +106,38 @@ test("a device that was offline catches up when it is back, and said it was reco
   await expect(statusLine(other)).toHaveText("");
   await other.context().close();
 });
+
+test("two tabs of one browser share one event stream; when its tab closes, the other takes it over", async ({
+  page,
+  account,
+}) => {
+  void account; // signed up and signed in by the fixture
+  const context = page.context();
+  let streamsOpened = 0;
+  context.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/api/me/events") streamsOpened++;
+  });
+  const opened = streaming(page);
+  await page.goto("/tasks");
+  await opened;
+  const second = await context.newPage();
+  await second.goto("/tasks");
+  await hydrated(newTaskField(second));
+
+  // The second tab gets the first tab's changes from it, not from a stream of its own.
+  await addTasks(page, ["Shared between tabs"]);
+  await expect(titles(second)).toHaveText(["Shared between tabs"], SOON);
+  expect(streamsOpened).toBe(1);
+
+  // The tab holding the stream closes: the other opens one and catches up from where it was.
+  const reopened = streaming(second);
+  await page.close();
+  await reopened;
+  const changed = await second.request.post("/api/me/tasks", {
+    data: { title: "After the hand-over" },
+    headers: { Origin: new URL(second.url()).origin },
+  });
+  expect(changed.status()).toBe(201);
+  await expect(titles(second)).toHaveText(["Shared between tabs", "After the hand-over"], SOON);
+  expect(streamsOpened).toBe(2);
+});
