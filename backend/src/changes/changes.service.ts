@@ -187,6 +187,10 @@ export type UndoResult =
   | { outcome: "conflict"; conflicts: UndoConflict[] };
 
 const columnName = (key: keyof Task) => (getTableColumns(tasks)[key] as { name: string }).name;
+/** An update's reversal: every editable field (the ones undo compares) as it was in `b`. */
+const REVERTED = sql.raw(
+  EDITABLE.map((key) => `"${columnName(key)}" = b."${columnName(key)}"`).join(", "),
+);
 /** The columns a restored task is inserted with (not search_text, which is generated). */
 const RESTORED_COLUMNS = sql.raw(TASK_KEYS.map((key) => `"${columnName(key)}"`).join(", "));
 /** Their values from the log's row `b`: as they were, one version on, changed now. */
@@ -250,10 +254,7 @@ export async function undoChange(db: Db, actor: Actor, id: number): Promise<Undo
     } else if (change.kind === "update") {
       // Every editable field as it was; the version moves on, so clients see a new one.
       await tx.execute(sql`
-        update tasks t set title = b.title, description = b.description,
-          is_completed = b.is_completed, completed_at = b.completed_at, priority = b.priority,
-          due_at = b.due_at, tags = b.tags, position = b.position,
-          version = t.version + 1, updated_at = now()
+        update tasks t set ${REVERTED}, version = t.version + 1, updated_at = now()
         from jsonb_populate_recordset(null::tasks, ${JSON.stringify(before)}::jsonb) b
         where t.user_id = ${actor.userId} and t.id = b.id`);
     } else {
